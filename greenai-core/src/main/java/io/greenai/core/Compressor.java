@@ -1,0 +1,166 @@
+package io.greenai.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Fluent entry point: describe the compression, then {@link #build()} a new model.
+ *
+ * <pre>{@code
+ * OnnxModel smaller = Compressor.of(model)
+ *         .removeLayers(6)
+ *         .pruneMatrices(0.5)
+ *         .distillFrom(model)
+ *         .quantize(Precision.INT8)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Each verb checks its value at once; rules that need the model (a layer index in range) are
+ * checked by {@code build()}. Steps run in a fixed order whatever order they are called in:
+ * remove layers, prune, distill, quantize. The model given to {@link #of} is never changed, and the
+ * compressor can build again.
+ *
+ * @param <M> the model type
+ */
+public final class Compressor<M extends CompressibleModel<M>> {
+
+    private final M model;
+    private final CompressionPlan.Builder plan = new CompressionPlan.Builder();
+
+    private Compressor(M model) {
+        this.model = Objects.requireNonNull(model, "model");
+    }
+
+    /**
+     * Starts a compression of {@code model}.
+     *
+     * @param model the model to compress; it is never modified
+     * @param <M> the model type
+     * @return a new compressor with an empty plan
+     */
+    public static <M extends CompressibleModel<M>> Compressor<M> of(M model) {
+        return new Compressor<>(model);
+    }
+
+    /**
+     * Removes {@code n} whole transformer layers. With {@link #calibrateWith calibration texts} the
+     * most redundant layers on that data go; otherwise {@link LayerSelection#defaultChoice}.
+     *
+     * @param n layers to remove, at least 0 and (checked in {@code build()}) below the layer count
+     * @return this compressor
+     * @throws IllegalArgumentException if {@code n} is negative
+     * @throws IllegalStateException if layer removal was already set
+     */
+    public Compressor<M> removeLayers(int n) {
+        plan.add(new CompressionStep.RemoveLayers(n));
+        return this;
+    }
+
+    /**
+     * Removes exactly the layers at these indices (0 is the layer nearest the input).
+     *
+     * @param indices distinct, non-negative indices, at least one
+     * @return this compressor
+     * @throws IllegalArgumentException if an index is negative or repeated, or none is given
+     * @throws IllegalStateException if layer removal was already set
+     */
+    public Compressor<M> removeLayersAt(int... indices) {
+        Objects.requireNonNull(indices, "indices");
+        List<Integer> boxed = new ArrayList<>();
+        for (int index : indices) {
+            boxed.add(index);
+        }
+        plan.add(new CompressionStep.RemoveLayersAt(boxed));
+        return this;
+    }
+
+    /**
+     * Removes this fraction of the prunable projection weights: whole attention heads and
+     * feed-forward neurons.
+     *
+     * @param ratio in [0, 1)
+     * @return this compressor
+     * @throws IllegalArgumentException if the ratio is NaN or outside [0, 1)
+     * @throws IllegalStateException if pruning was already set
+     */
+    public Compressor<M> pruneMatrices(double ratio) {
+        plan.add(new CompressionStep.PruneMatrices(ratio));
+        return this;
+    }
+
+    /**
+     * Refits the compressed model to a teacher, usually the original model.
+     *
+     * @param teacher the teacher
+     * @return this compressor
+     * @throws IllegalStateException if distillation was already set
+     */
+    public Compressor<M> distillFrom(M teacher) {
+        plan.add(new CompressionStep.DistillFrom(Objects.requireNonNull(teacher, "teacher")));
+        return this;
+    }
+
+    /**
+     * Lowers the precision of the model; runs after every other step.
+     *
+     * @param precision the target precision
+     * @return this compressor
+     * @throws IllegalStateException if quantization was already set
+     */
+    public Compressor<M> quantize(Precision precision) {
+        plan.add(new CompressionStep.Quantize(Objects.requireNonNull(precision, "precision")));
+        return this;
+    }
+
+    /**
+     * Gives unlabeled, in-domain texts that the steps measure the model on (layer redundancy,
+     * pruning importance, distillation). A few hundred sentences are typical.
+     *
+     * @param texts at least one non-blank text
+     * @return this compressor
+     * @throws IllegalArgumentException if the list is empty or holds a blank text
+     * @throws IllegalStateException if calibration texts were already set
+     */
+    public Compressor<M> calibrateWith(List<String> texts) {
+        plan.calibrationTexts(texts);
+        return this;
+    }
+
+    /**
+     * Adds the steps of a plan string such as {@code removeLayers=6,quantize=INT8}, through the same
+     * checks as the verbs.
+     *
+     * @param spec the plan string (see {@link CompressionPlan#parse(String)})
+     * @return this compressor
+     * @throws IllegalArgumentException if the string cannot be read
+     * @throws IllegalStateException if a step of the same stage was already set
+     */
+    public Compressor<M> withPlan(String spec) {
+        CompressionPlan.parse(spec).steps().forEach(plan::add);
+        return this;
+    }
+
+    /**
+     * Snapshots the plan as it stands.
+     *
+     * @return the immutable plan
+     */
+    public CompressionPlan plan() {
+        return plan.build();
+    }
+
+    /**
+     * Checks the plan against the model and runs it.
+     *
+     * @return a new model; the one given to {@link #of} is unchanged
+     * @throws IllegalArgumentException if a step does not fit the model (e.g. too many layers)
+     * @throws UnsupportedModelException if the model's structure cannot be understood
+     * @throws GreenAiException if a step fails
+     */
+    public M build() {
+        CompressionPlan snapshot = plan();
+        snapshot.checkAgainst(model.structure());
+        return model.apply(snapshot);
+    }
+}
