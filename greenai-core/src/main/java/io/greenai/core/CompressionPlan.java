@@ -128,8 +128,11 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
         if (trimmed.isEmpty() || trimmed.equals(ORIGINAL)) {
             return builder.build();
         }
-        for (String rawPart : trimmed.split(",")) {
+        for (String rawPart : trimmed.split(",", -1)) {
             String part = rawPart.trim();
+            if (part.isEmpty()) {
+                throw new IllegalArgumentException("empty step in plan '" + spec + "'");
+            }
             int eq = part.indexOf('=');
             String key = eq < 0 ? part : part.substring(0, eq).trim();
             String value = eq < 0 ? null : part.substring(eq + 1).trim();
@@ -150,17 +153,27 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
                         }
                         builder.add(new CompressionStep.DistillFrom(null));
                     }
-                    case "quantize" -> builder.add(new CompressionStep.Quantize(
-                            Precision.valueOf(required(key, value).toUpperCase(Locale.ROOT))));
+                    case "quantize" -> builder.add(new CompressionStep.Quantize(precision(required(key, value))));
                     case "calibration" -> throw new IllegalArgumentException(
                             "calibration texts cannot be given in a plan string; use calibrateWith: '" + part + "'");
                     default -> throw new IllegalArgumentException("unknown plan step '" + key + "' in '" + spec + "'");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("cannot read the value of '" + part + "' in plan '" + spec + "'", e);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("plan '" + spec + "' sets a stage twice: " + e.getMessage(), e);
             }
         }
         return builder.build();
+    }
+
+    private static Precision precision(String value) {
+        try {
+            return Precision.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown precision 'quantize=" + value + "'; choose one of "
+                    + java.util.Arrays.toString(Precision.values()), e);
+        }
     }
 
     private static String required(String key, String value) {
