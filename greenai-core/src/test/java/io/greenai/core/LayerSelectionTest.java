@@ -7,11 +7,14 @@ import org.junit.jupiter.api.Test;
 
 class LayerSelectionTest {
 
-    // --- defaultChoice: the n layers just below the last one ---
+    // --- defaultChoice: keep layers spread evenly, first and last among them ---
 
     @Test
-    void defaultChoice_picksLayersBelowLast() {
-        assertThat(LayerSelection.defaultChoice(12, 6)).containsExactly(5, 6, 7, 8, 9, 10);
+    void defaultChoice_keepsEvenlySpreadLayers() {
+        // keep round(i * 11 / 5) for i = 0..5: 0, 2, 4, 7, 9, 11
+        assertThat(LayerSelection.defaultChoice(12, 6)).containsExactly(1, 3, 5, 6, 8, 10);
+        // keep round(i * 11 / 8) for i = 0..8: 0, 1, 3, 4, 6, 7, 8, 10, 11
+        assertThat(LayerSelection.defaultChoice(12, 3)).containsExactly(2, 5, 9);
     }
 
     @Test

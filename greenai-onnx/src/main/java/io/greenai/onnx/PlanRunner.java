@@ -80,8 +80,8 @@ final class PlanRunner {
         List<Integer> chosen;
         if (plan.calibrationTexts().isEmpty()) {
             chosen = LayerSelection.defaultChoice(layers, n);
-            LOG.info("{}: removing {} of {} layers, default choice without calibration data (the layers just below "
-                    + "the last): {}", model.name(), n, layers, chosen);
+            LOG.info("{}: removing {} of {} layers, default choice without calibration data (kept layers spread "
+                    + "evenly, first and last kept): {}", model.name(), n, layers, chosen);
         } else {
             double[] scores = LayerRedundancy.scores(model, stack, plan.calibrationTexts());
             chosen = LayerSelection.mostRedundant(scores, n);
