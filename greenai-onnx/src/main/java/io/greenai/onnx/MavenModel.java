@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -98,18 +97,11 @@ public enum MavenModel {
             if (Files.isRegularFile(target) && size >= 0 && Files.size(target) == size) {
                 return target;
             }
-            Files.createDirectories(folder);
-            Path temp = Files.createTempFile(target.getParent(), "." + resource, ".tmp");
-            try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(target, temp -> {
+                try (InputStream in = connection.getInputStream()) {
+                    Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                 }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            });
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + resource + " to " + target + ": " + e.getMessage(), e);

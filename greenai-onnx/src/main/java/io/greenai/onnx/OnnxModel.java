@@ -25,10 +25,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -333,29 +331,15 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
                         + ": it is the file the model was loaded from; save to another path");
             }
         }
-        Path temp = null;
         try {
-            Files.createDirectories(file.getParent());
-            temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-                proto.writeTo(out);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, temp -> {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
+                    proto.writeTo(out);
+                }
+            });
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model to " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    // The move succeeded or the write already failed; a leftover temp file is harmless.
-                }
-            }
         }
     }
 
