@@ -73,7 +73,7 @@ public class InferenceBenchmark {
             + "how much work it takes to keep it running.";
 
     /** The compression plan, as read by {@link Compressor#withPlan(String)}. */
-    @Param({"original", "removeLayers=6", "removeLayers=9"})
+    @Param({"original", "removeLayers=6", "prune=0.5", "removeLayers=6+prune=0.5"})
     public String plan;
 
     /** Rows per inference. */

@@ -16,6 +16,8 @@ import java.util.Optional;
  * <p>A plan without calibration texts can be written as a string and read back:
  * {@code removeLayers=6,prune=0.5,distill,quantize=INT8}; the empty plan is {@code original}.
  * Layer indices in {@code removeLayersAt} are separated by semicolons: {@code removeLayersAt=9;10;11}.
+ * Steps may also be joined with {@code +} instead of a comma ({@code removeLayers=6+prune=0.5}), for
+ * command lines that split on commas, such as JMH's {@code -p}.
  *
  * @param steps the steps, at most one per stage, sorted by stage
  * @param calibrationTexts unlabeled in-domain texts (may be empty)
@@ -128,7 +130,7 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
         if (trimmed.isEmpty() || trimmed.equals(ORIGINAL)) {
             return builder.build();
         }
-        for (String rawPart : trimmed.split(",", -1)) {
+        for (String rawPart : trimmed.split("[,+]", -1)) {
             String part = rawPart.trim();
             if (part.isEmpty()) {
                 throw new IllegalArgumentException("empty step in plan '" + spec + "'");
@@ -146,7 +148,7 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
                         }
                         builder.add(new CompressionStep.RemoveLayersAt(indices));
                     }
-                    case "prune" -> builder.add(new CompressionStep.PruneMatrices(Double.parseDouble(required(key, value))));
+                    case "prune" -> builder.add(pruneStep(required(key, value)));
                     case "distill" -> {
                         if (value != null) {
                             throw new IllegalArgumentException("distill takes no value in a plan string: '" + part + "'");
@@ -165,6 +167,37 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
             }
         }
         return builder.build();
+    }
+
+    /** Reads {@code 0.5} or {@code heads:0.25;ffn:0.5;importance:magnitude}. */
+    private static CompressionStep.PruneMatrices pruneStep(String value) {
+        if (!value.contains(":")) {
+            return new CompressionStep.PruneMatrices(Double.parseDouble(value));
+        }
+        double heads = 0;
+        double ffn = 0;
+        PruneOptions.Importance importance = PruneOptions.Importance.AUTO;
+        for (String option : value.split(";")) {
+            String[] pair = option.split(":", 2);
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("cannot read prune option '" + option + "'; expected name:value");
+            }
+            switch (pair[0].trim()) {
+                case "heads" -> heads = Double.parseDouble(pair[1].trim());
+                case "ffn" -> ffn = Double.parseDouble(pair[1].trim());
+                case "importance" -> {
+                    try {
+                        importance = PruneOptions.Importance.valueOf(pair[1].trim().toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("unknown prune importance '" + pair[1] + "'; choose one of "
+                                + java.util.Arrays.toString(PruneOptions.Importance.values()), e);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown prune option '" + pair[0]
+                        + "'; use heads, ffn and importance");
+            }
+        }
+        return new CompressionStep.PruneMatrices(heads, ffn, importance);
     }
 
     private static Precision precision(String value) {

@@ -107,20 +107,44 @@ public sealed interface CompressionStep {
     }
 
     /**
-     * Remove this fraction of the prunable projection weights (attention heads and FFN neurons).
+     * Remove whole attention heads and feed-forward neurons: in each layer, {@code headRatio} of the
+     * heads and {@code ffnRatio} of the neurons, the least important first; at least one head and one
+     * neuron stay in every layer.
      *
-     * @param ratio in [0, 1)
+     * @param headRatio fraction of heads to remove, in [0, 1)
+     * @param ffnRatio fraction of neurons to remove, in [0, 1)
+     * @param importance how heads and neurons are ranked
      */
-    record PruneMatrices(double ratio) implements CompressionStep {
+    record PruneMatrices(double headRatio, double ffnRatio, PruneOptions.Importance importance)
+            implements CompressionStep {
         /**
-         * Checks the ratio.
+         * Checks the values.
          *
-         * @throws IllegalArgumentException if the ratio is NaN or outside [0, 1)
+         * @throws IllegalArgumentException if a ratio is NaN or outside [0, 1)
          */
         public PruneMatrices {
-            if (!(ratio >= 0.0 && ratio < 1.0)) {
-                throw new IllegalArgumentException("ratio must be in [0, 1): " + ratio);
-            }
+            PruneOptions.checkRatio("ratio", headRatio);
+            PruneOptions.checkRatio("ratio", ffnRatio);
+            Objects.requireNonNull(importance, "importance");
+        }
+
+        /**
+         * The same ratio for heads and neurons, ranked by {@link PruneOptions.Importance#AUTO}.
+         *
+         * @param ratio in [0, 1)
+         * @throws IllegalArgumentException if the ratio is NaN or outside [0, 1)
+         */
+        public PruneMatrices(double ratio) {
+            this(ratio, ratio, PruneOptions.Importance.AUTO);
+        }
+
+        /**
+         * Builds the step from options.
+         *
+         * @param options the options
+         */
+        public PruneMatrices(PruneOptions options) {
+            this(options.headRatio(), options.ffnRatio(), options.importance());
         }
 
         @Override
@@ -128,9 +152,18 @@ public sealed interface CompressionStep {
             return Stage.PRUNE;
         }
 
+        /**
+         * Renders {@code prune=0.5} for a uniform ratio with the default importance, otherwise e.g.
+         * {@code prune=heads:0.25;ffn:0.5;importance:magnitude}.
+         */
         @Override
         public String spec() {
-            return "prune=" + ratio;
+            if (headRatio == ffnRatio && importance == PruneOptions.Importance.AUTO) {
+                return "prune=" + headRatio;
+            }
+            String spec = "prune=heads:" + headRatio + ";ffn:" + ffnRatio;
+            return importance == PruneOptions.Importance.AUTO ? spec
+                    : spec + ";importance:" + importance.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

@@ -76,8 +76,10 @@ public final class Compressor<M extends CompressibleModel<M>> {
     }
 
     /**
-     * Removes this fraction of the prunable projection weights: whole attention heads and
-     * feed-forward neurons.
+     * Removes this fraction of the prunable projection weights: in every layer, that fraction of the
+     * attention heads and of the feed-forward neurons, the least important first (activation-aware with
+     * {@link #calibrateWith calibration texts}, weight magnitude otherwise). At least one head and one
+     * neuron stay in every layer.
      *
      * @param ratio in [0, 1)
      * @return this compressor
@@ -86,6 +88,19 @@ public final class Compressor<M extends CompressibleModel<M>> {
      */
     public Compressor<M> pruneMatrices(double ratio) {
         plan.add(new CompressionStep.PruneMatrices(ratio));
+        return this;
+    }
+
+    /**
+     * Removes attention heads and feed-forward neurons with separate ratios and a chosen importance
+     * criterion.
+     *
+     * @param options the ratios and criterion
+     * @return this compressor
+     * @throws IllegalStateException if pruning was already set
+     */
+    public Compressor<M> pruneMatrices(PruneOptions options) {
+        plan.add(new CompressionStep.PruneMatrices(Objects.requireNonNull(options, "options")));
         return this;
     }
 

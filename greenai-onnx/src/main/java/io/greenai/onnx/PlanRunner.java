@@ -5,9 +5,13 @@ import io.greenai.core.CompressionStep;
 import io.greenai.core.GreenAi;
 import io.greenai.core.LayerSelection;
 import io.greenai.onnx.graph.GraphEditor;
+import io.greenai.onnx.graph.GraphView;
+import io.greenai.onnx.graph.MatrixPruning;
 import io.greenai.onnx.graph.LayerRemoval;
 import io.greenai.onnx.graph.TransformerStack;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,8 @@ final class PlanRunner {
     static final String VERSION_KEY = "greenai.version";
     /** Metadata key: the indices, in the input model, of the layers removed. */
     static final String REMOVED_KEY = "greenai.removed_layers";
+    /** Metadata key: per layer after removal, heads and neurons kept of the total, e.g. {@code 0:6/12h,768/1536n}. */
+    static final String PRUNED_KEY = "greenai.pruned";
 
     private PlanRunner() {
     }
@@ -33,28 +39,64 @@ final class PlanRunner {
     static OnnxModel run(OnnxModel model, CompressionPlan plan) {
         rejectUnimplemented(plan);
         long start = System.nanoTime();
-        TransformerStack stack = model.transformerStack();
-        GraphEditor editor = new GraphEditor(model.proto());
-        List<Integer> removed = layersToRemove(model, stack, plan);
+        TransformerStack original = model.transformerStack();
+        Map<String, String> record = new LinkedHashMap<>();
+        OnnxModel current = model;
+
+        List<Integer> removed = layersToRemove(model, original, plan);
         if (!removed.isEmpty()) {
-            LayerRemoval.remove(editor, stack, removed);
-            editor.putMetadata(REMOVED_KEY, removed.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            TransformerStack stack = original;
+            current = edit(current, editor -> LayerRemoval.remove(editor, stack, removed));
+            record.put(REMOVED_KEY, removed.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            LOG.info("{}: removed layers {} in {} ms", model.name(), removed, millisSince(start));
         }
-        String previous = editor.metadata(PLAN_KEY);
-        editor.putMetadata(PLAN_KEY, previous == null ? plan.toString() : previous + " | " + plan);
-        editor.putMetadata(VERSION_KEY, GreenAi.version());
-        OnnxModel result = model.derive(editor.build());
-        LOG.info("{}: plan '{}' done in {} ms: {} -> {} layers, {} -> {} bytes", model.name(), plan,
-                (System.nanoTime() - start) / 1_000_000, stack.layers().size(),
-                stack.layers().size() - removed.size(), model.sizeBytes(), result.sizeBytes());
+
+        var prune = plan.step(CompressionStep.PruneMatrices.class);
+        if (prune.isPresent() && (prune.get().headRatio() > 0 || prune.get().ffnRatio() > 0)) {
+            long pruneStart = System.nanoTime();
+            OnnxModel input = current;
+            TransformerStack stack = input.transformerStack();
+            List<MatrixPruning.LayerChoice> choices = PruningImportance.choose(input, stack, prune.get().headRatio(),
+                    prune.get().ffnRatio(), prune.get().importance(), plan.calibrationTexts());
+            GraphView view = new GraphView(input.proto().getGraph());
+            current = edit(input, editor -> MatrixPruning.prune(editor, view, stack, choices));
+            record.put(PRUNED_KEY, choices.stream()
+                    .map(c -> c.layer() + ":" + c.keptHeads().length + "/" + stack.layers().get(c.layer()).headCount()
+                            + "h," + c.keptNeurons().length + "/" + stack.layers().get(c.layer()).ffnUp().outFeatures()
+                            + "n")
+                    .collect(Collectors.joining(";")));
+            LOG.info("{}: pruned heads and neurons in {} ms", model.name(), millisSince(pruneStart));
+        }
+
+        OnnxModel compressed = current;
+        OnnxModel result = edit(compressed, editor -> {
+            String previous = editor.metadata(PLAN_KEY);
+            editor.putMetadata(PLAN_KEY, previous == null ? plan.toString() : previous + " | " + plan);
+            editor.putMetadata(VERSION_KEY, GreenAi.version());
+            record.forEach(editor::putMetadata);
+        });
+        LOG.info("{}: plan '{}' done in {} ms: {} -> {} bytes, {} -> {} parameters", model.name(), plan,
+                millisSince(start), model.sizeBytes(), result.sizeBytes(), model.parameterCount(),
+                result.parameterCount());
         return result;
+    }
+
+    /** Runs one edit on a copy of the model's graph and returns the edited model. */
+    private static OnnxModel edit(OnnxModel model, java.util.function.Consumer<GraphEditor> change) {
+        GraphEditor editor = new GraphEditor(model.proto());
+        change.accept(editor);
+        editor.removeDeadCode();
+        return model.derive(editor.build());
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private static void rejectUnimplemented(CompressionPlan plan) {
         for (CompressionStep step : plan.steps()) {
             String missing = switch (step.stage()) {
-                case REMOVE -> null;
-                case PRUNE -> "pruneMatrices";
+                case REMOVE, PRUNE -> null;
                 case DISTILL -> "distillFrom";
                 case QUANTIZE -> "quantize";
             };

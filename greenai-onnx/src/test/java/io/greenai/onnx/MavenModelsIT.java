@@ -171,6 +171,48 @@ class MavenModelsIT {
         assertThat(inputs.get("token_type_ids")).isDeepEqualTo(new long[][] {{0, 0, 0, 0}, {0, 0, 0, 0}});
     }
 
+    @Test
+    void pruneMatrices_halfOfBgeMatchesZeroedRowsOfTheRemovedUnits() {
+        Map<String, long[][]> inputs = encode(bge, SENTENCES);
+
+        OnnxModel pruned = Compressor.of(bge).pruneMatrices(0.5).build();
+
+        OnnxModel reference = PruningOracle.reference(bge, pruned);
+        assertThat(Runs.run(pruned, inputs).get("last_hidden_state")
+                .maxAbsDifference(Runs.run(reference, inputs).get("last_hidden_state"))).isLessThan(1e-4);
+        assertThat(pruned.structure().layers()).allSatisfy(l -> assertThat(l).isEqualTo(
+                new LayerInfo(l.index(), 6, 32, 768, "gelu", NormPlacement.POST)));
+        // Half of Q, K, V, O and FFN weights and their biases (hand count) leave every layer.
+        long perLayer = 4L * 384 * 192 + 3 * 192 + 2L * 384 * 768 + 768;
+        assertThat(bge.parameterCount() - pruned.parameterCount()).isEqualTo(12 * perLayer);
+    }
+
+    @Test
+    void pruneMatrices_activationAwareOnMiniLmMatchesZeroedRows() throws IOException {
+        OnnxModel miniLm = MavenModel.ALL_MINILM_L6_V2.load(MODELS);
+        Map<String, long[][]> inputs = encode(miniLm, SENTENCES);
+
+        OnnxModel pruned = Compressor.of(miniLm).calibrateWith(sst2Sentences(64)).pruneMatrices(0.3).build();
+
+        OnnxModel reference = PruningOracle.reference(miniLm, pruned);
+        assertThat(Runs.run(pruned, inputs).get("last_hidden_state")
+                .maxAbsDifference(Runs.run(reference, inputs).get("last_hidden_state"))).isLessThan(1e-4);
+        assertThat(pruned.structure().layers()).allMatch(l -> l.headCount() == 8 && l.ffnSize() == 1075);
+    }
+
+    @Test
+    void pruneMatrices_afterRemoveLayersOnE5() {
+        OnnxModel e5 = MavenModel.E5_SMALL_V2.load(MODELS);
+        Map<String, long[][]> inputs = encode(e5, SENTENCES);
+        OnnxModel removed = Compressor.of(e5).removeLayers(4).build();
+
+        OnnxModel both = Compressor.of(e5).removeLayers(4).pruneMatrices(0.3).build();
+
+        assertThat(both.structure().layerCount()).isEqualTo(8);
+        assertThat(Runs.run(both, inputs).get("last_hidden_state").maxAbsDifference(
+                Runs.run(PruningOracle.reference(removed, both), inputs).get("last_hidden_state"))).isLessThan(1e-4);
+    }
+
     private static List<String> sst2Sentences(int count) throws IOException {
         try (var lines = Files.lines(Runs.shared("data/sst2/dev.tsv"))) {
             return lines.skip(1).map(l -> l.substring(0, l.lastIndexOf('\t')).trim()).limit(count).toList();

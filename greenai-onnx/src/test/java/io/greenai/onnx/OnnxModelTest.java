@@ -151,8 +151,8 @@ class OnnxModelTest {
     void build_rejectsStepsNotImplementedYet() {
         OnnxModel model = OnnxModel.of(new TinyTransformer().build(), "tiny");
 
-        assertThatThrownBy(() -> Compressor.of(model).pruneMatrices(0.5).build())
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("pruneMatrices");
+        assertThatThrownBy(() -> Compressor.of(model).distillFrom(model).build())
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("distillFrom");
     }
 
     @Test

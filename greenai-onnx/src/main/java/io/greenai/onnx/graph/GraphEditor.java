@@ -91,6 +91,67 @@ public final class GraphEditor {
     }
 
     /**
+     * Returns an initializer as it stands in the graph under edit.
+     *
+     * @param name the initializer's name
+     * @return the tensor
+     * @throws IllegalArgumentException if there is no initializer of that name
+     */
+    public TensorProto initializer(String name) {
+        TensorProto tensor = initializers.get(name);
+        if (tensor == null) {
+            throw new IllegalArgumentException("no initializer named '" + name + "'");
+        }
+        return tensor;
+    }
+
+    /**
+     * Replaces the value of an existing initializer, keeping its name.
+     *
+     * @param tensor the new value, named like the initializer it replaces
+     * @throws IllegalArgumentException if there is no initializer of that name
+     */
+    public void replaceInitializer(TensorProto tensor) {
+        initializer(tensor.getName());
+        initializers.put(tensor.getName(), tensor);
+    }
+
+    /**
+     * Adds a new initializer under a unique name based on {@code base}.
+     *
+     * @param base the preferred name
+     * @param tensor the value; its name is replaced
+     * @return the name given
+     */
+    public String addInitializer(String base, TensorProto tensor) {
+        String name = uniqueName(base);
+        initializers.put(name, tensor.toBuilder().setName(name).build());
+        return name;
+    }
+
+    /**
+     * Makes the node that produces {@code nodeOutput} read {@code tensor} at input {@code index}.
+     *
+     * @param nodeOutput the node's first output, which identifies it
+     * @param index the input position
+     * @param tensor the tensor to read there
+     * @throws IllegalArgumentException if no node produces {@code nodeOutput} or the index is out of range
+     */
+    public void setInput(String nodeOutput, int index, String tensor) {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            if (node.getOutputCount() > 0 && node.getOutput(0).equals(nodeOutput)) {
+                if (index < 0 || index >= node.getInputCount()) {
+                    throw new IllegalArgumentException("node " + GraphView.describe(node) + " has no input " + index);
+                }
+                nodes.set(i, node.toBuilder().setInput(index, tensor).build());
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no node produces tensor '" + nodeOutput + "'");
+    }
+
+    /**
      * Adds a graph output for an existing tensor (used to expose intermediate tensors).
      *
      * @param name the tensor

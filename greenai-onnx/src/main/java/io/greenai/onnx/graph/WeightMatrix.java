@@ -1,0 +1,138 @@
+package io.greenai.onnx.graph;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import io.greenai.core.UnsupportedModelException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A projection's float32 weight viewed as {@code [in, out]}, whichever way it is stored
+ * ({@code [in, out]} for MatMul, {@code [out, in]} for Gemm with transB), with the slicing that
+ * structured pruning needs.
+ */
+public final class WeightMatrix {
+
+    private final TensorProto tensor;
+    private final float[] values;
+    private final boolean transposed;
+    private final int in;
+    private final int out;
+
+    private WeightMatrix(TensorProto tensor, float[] values, boolean transposed) {
+        this.tensor = tensor;
+        this.values = values;
+        this.transposed = transposed;
+        this.in = (int) tensor.getDims(transposed ? 1 : 0);
+        this.out = (int) tensor.getDims(transposed ? 0 : 1);
+    }
+
+    /**
+     * Reads a 2-D float32 weight.
+     *
+     * @param tensor the initializer
+     * @param transposed true if it is stored {@code [out, in]}
+     * @return the matrix
+     * @throws UnsupportedModelException if the weight is not a 2-D float32 tensor
+     */
+    public static WeightMatrix of(TensorProto tensor, boolean transposed) {
+        if (tensor.getDimsCount() != 2 || tensor.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            throw new UnsupportedModelException("weight '" + tensor.getName() + "' is "
+                    + TensorProto.DataType.forNumber(tensor.getDataType()) + " " + tensor.getDimsList()
+                    + "; structured pruning needs a 2-D FLOAT weight");
+        }
+        return new WeightMatrix(tensor, Tensors.toFloats(tensor), transposed);
+    }
+
+    /**
+     * Returns the input width.
+     *
+     * @return rows of the {@code [in, out]} view
+     */
+    public int in() {
+        return in;
+    }
+
+    /**
+     * Returns the output width.
+     *
+     * @return columns of the {@code [in, out]} view
+     */
+    public int out() {
+        return out;
+    }
+
+    /**
+     * Returns one weight.
+     *
+     * @param row input feature
+     * @param column output feature
+     * @return the weight that multiplies input {@code row} into output {@code column}
+     */
+    public float get(int row, int column) {
+        return transposed ? values[column * in + row] : values[row * out + column];
+    }
+
+    /**
+     * Keeps only the given output features.
+     *
+     * @param columns output features to keep, ascending
+     * @return the sliced initializer, same name and storage layout
+     */
+    public TensorProto keepColumns(int[] columns) {
+        float[] kept = new float[in * columns.length];
+        int[] dims = transposed ? new int[] {columns.length, in} : new int[] {in, columns.length};
+        for (int r = 0; r < in; r++) {
+            for (int c = 0; c < columns.length; c++) {
+                int at = transposed ? c * in + r : r * columns.length + c;
+                kept[at] = get(r, columns[c]);
+            }
+        }
+        return floats(tensor.getName(), kept, dims);
+    }
+
+    /**
+     * Keeps only the given input features.
+     *
+     * @param rows input features to keep, ascending
+     * @return the sliced initializer, same name and storage layout
+     */
+    public TensorProto keepRows(int[] rows) {
+        float[] kept = new float[rows.length * out];
+        int[] dims = transposed ? new int[] {out, rows.length} : new int[] {rows.length, out};
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < out; c++) {
+                int at = transposed ? c * rows.length + r : r * out + c;
+                kept[at] = get(rows[r], c);
+            }
+        }
+        return floats(tensor.getName(), kept, dims);
+    }
+
+    /**
+     * Keeps the given elements of a 1-D float32 tensor (a bias).
+     *
+     * @param vector the tensor
+     * @param indices elements to keep, ascending
+     * @return the sliced tensor, same name
+     */
+    public static TensorProto keepElements(TensorProto vector, int[] indices) {
+        float[] values = Tensors.toFloats(vector);
+        float[] kept = new float[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            kept[i] = values[indices[i]];
+        }
+        return floats(vector.getName(), kept, new int[] {indices.length});
+    }
+
+    static TensorProto floats(String name, float[] values, int[] dims) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        TensorProto.Builder builder = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buffer.array()));
+        for (int dim : dims) {
+            builder.addDims(dim);
+        }
+        return builder.build();
+    }
+}
