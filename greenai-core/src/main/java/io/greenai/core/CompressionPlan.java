@@ -21,8 +21,11 @@ import java.util.Optional;
  *
  * @param steps the steps, at most one per stage, sorted by stage
  * @param calibrationTexts unlabeled in-domain texts (may be empty)
+ * @param calibrationInputs calibration data as raw model inputs, one map of input name to
+ *     {@code [batch][sequence]} values per batch, for models without a tokenizer (may be empty)
  */
-public record CompressionPlan(List<CompressionStep> steps, List<String> calibrationTexts) {
+public record CompressionPlan(List<CompressionStep> steps, List<String> calibrationTexts,
+        List<Map<String, long[][]>> calibrationInputs) {
 
     /** The plan string of the empty plan. */
     public static final String ORIGINAL = "original";
@@ -43,6 +46,26 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
         }
         steps = List.copyOf(sorted);
         calibrationTexts = List.copyOf(calibrationTexts);
+        calibrationInputs = List.copyOf(calibrationInputs);
+    }
+
+    /**
+     * A plan calibrated with texts only.
+     *
+     * @param steps the steps
+     * @param calibrationTexts unlabeled in-domain texts (may be empty)
+     */
+    public CompressionPlan(List<CompressionStep> steps, List<String> calibrationTexts) {
+        this(steps, calibrationTexts, List.of());
+    }
+
+    /**
+     * Tells whether the plan carries calibration data, as texts or as raw inputs.
+     *
+     * @return true if there is calibration data
+     */
+    public boolean hasCalibration() {
+        return !calibrationTexts.isEmpty() || !calibrationInputs.isEmpty();
     }
 
     /**
@@ -103,13 +126,16 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
      */
     @Override
     public String toString() {
-        if (steps.isEmpty() && calibrationTexts.isEmpty()) {
+        if (steps.isEmpty() && !hasCalibration()) {
             return ORIGINAL;
         }
         List<String> parts = new ArrayList<>();
         steps.forEach(step -> parts.add(step.spec()));
         if (!calibrationTexts.isEmpty()) {
             parts.add("calibration=" + calibrationTexts.size());
+        }
+        if (!calibrationInputs.isEmpty()) {
+            parts.add("calibration=" + calibrationInputs.size() + " batches");
         }
         return String.join(",", parts);
     }
@@ -224,6 +250,7 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
 
         private final Map<CompressionStep.Stage, CompressionStep> steps = new EnumMap<>(CompressionStep.Stage.class);
         private List<String> calibrationTexts = List.of();
+        private List<Map<String, long[][]>> calibrationInputs = List.of();
 
         /** Creates an empty builder. */
         public Builder() {
@@ -256,9 +283,7 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
          */
         public Builder calibrationTexts(List<String> texts) {
             Objects.requireNonNull(texts, "texts");
-            if (!calibrationTexts.isEmpty()) {
-                throw new IllegalStateException("calibrateWith was already set: " + calibrationTexts.size() + " texts");
-            }
+            checkNoCalibration();
             if (texts.isEmpty()) {
                 throw new IllegalArgumentException("calibrateWith needs at least one text");
             }
@@ -273,12 +298,59 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
         }
 
         /**
+         * Sets the calibration data as raw model inputs, for models without a tokenizer.
+         *
+         * @param batches at least one batch: input name to {@code [batch][sequence]} values
+         * @return this builder
+         * @throws IllegalArgumentException if there is no batch, or a batch is empty or ragged
+         * @throws IllegalStateException if calibration data was already set
+         */
+        public Builder calibrationInputs(List<Map<String, long[][]>> batches) {
+            Objects.requireNonNull(batches, "batches");
+            checkNoCalibration();
+            if (batches.isEmpty()) {
+                throw new IllegalArgumentException("calibrateWithInputs needs at least one batch");
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                Map<String, long[][]> batch = batches.get(b);
+                if (batch == null || batch.isEmpty()) {
+                    throw new IllegalArgumentException("calibration batch " + b + " has no inputs");
+                }
+                for (Map.Entry<String, long[][]> input : batch.entrySet()) {
+                    long[][] rows = input.getValue();
+                    if (rows == null || rows.length == 0) {
+                        throw new IllegalArgumentException("calibration batch " + b + ", input '" + input.getKey()
+                                + "' has no rows");
+                    }
+                    for (long[] row : rows) {
+                        if (row == null || row.length != rows[0].length) {
+                            throw new IllegalArgumentException("calibration batch " + b + ", input '"
+                                    + input.getKey() + "' has rows of different lengths");
+                        }
+                    }
+                }
+            }
+            calibrationInputs = List.copyOf(batches);
+            return this;
+        }
+
+        private void checkNoCalibration() {
+            if (!calibrationTexts.isEmpty()) {
+                throw new IllegalStateException("calibrateWith was already set: " + calibrationTexts.size() + " texts");
+            }
+            if (!calibrationInputs.isEmpty()) {
+                throw new IllegalStateException("calibrateWithInputs was already set: " + calibrationInputs.size()
+                        + " batches");
+            }
+        }
+
+        /**
          * Snapshots the steps into a plan.
          *
          * @return the plan
          */
         public CompressionPlan build() {
-            return new CompressionPlan(new ArrayList<>(steps.values()), calibrationTexts);
+            return new CompressionPlan(new ArrayList<>(steps.values()), calibrationTexts, calibrationInputs);
         }
 
         private static String describe(CompressionStep step) {

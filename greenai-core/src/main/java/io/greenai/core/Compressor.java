@@ -2,6 +2,7 @@ package io.greenai.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -139,6 +140,21 @@ public final class Compressor<M extends CompressibleModel<M>> {
      */
     public Compressor<M> calibrateWith(List<String> texts) {
         plan.calibrationTexts(texts);
+        return this;
+    }
+
+    /**
+     * Gives calibration data as raw model inputs, for models without a tokenizer: one map per batch,
+     * from input name to {@code [batch][sequence]} values (token ids, masks). (Not an overload of
+     * {@link #calibrateWith}: both take a {@code List}, which Java cannot tell apart.)
+     *
+     * @param batches at least one batch
+     * @return this compressor
+     * @throws IllegalArgumentException if there is no batch, or a batch is empty or ragged
+     * @throws IllegalStateException if calibration data was already set
+     */
+    public Compressor<M> calibrateWithInputs(List<Map<String, long[][]>> batches) {
+        plan.calibrationInputs(batches);
         return this;
     }
 

@@ -4,7 +4,6 @@ import io.greenai.onnx.graph.TransformerStack;
 import io.greenai.onnx.runtime.FloatTensor;
 import io.greenai.onnx.runtime.InferenceSession;
 import io.greenai.onnx.runtime.OrtOptions;
-import io.greenai.onnx.runtime.TextEncoder;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -19,29 +18,20 @@ import org.slf4j.LoggerFactory;
 final class LayerRedundancy {
 
     private static final Logger LOG = LoggerFactory.getLogger(LayerRedundancy.class);
-    private static final int BATCH = 16;
-    /** Calibration sentences are short; longer texts are cut here to bound time and memory. */
-    private static final int MAX_TOKENS = 128;
 
     private LayerRedundancy() {
     }
 
-    static double[] scores(OnnxModel model, TransformerStack stack, List<String> texts) {
-        if (model.tokenizer().isEmpty()) {
-            throw new IllegalStateException("calibrateWith(texts) needs a tokenizer, and model '" + model.name()
-                    + "' has none: load it with OnnxModel.load(model, tokenizerJson)");
-        }
+    static double[] scores(OnnxModel model, TransformerStack stack, List<Map<String, long[][]>> batches) {
         List<String> boundaries = stack.boundaries();
         int layers = stack.layers().size();
         double[] sums = new double[layers];
         long tokens = 0;
         long start = System.nanoTime();
         OnnxModel probe = model.exposeTensors(boundaries);
-        try (InferenceSession session = probe.newSession(OrtOptions.defaults());
-                TextEncoder encoder = probe.newTextEncoder(MAX_TOKENS)) {
-            for (int from = 0; from < texts.size(); from += BATCH) {
-                List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
-                Map<String, long[][]> inputs = encoder.encode(batch, session.inputNames());
+        try (InferenceSession session = probe.newSession(OrtOptions.defaults())) {
+            for (int b = 0; b < batches.size(); b++) {
+                Map<String, long[][]> inputs = batches.get(b);
                 Map<String, FloatTensor> outputs = session.run(inputs);
                 long[][] mask = inputs.get("attention_mask");
                 for (int layer = 0; layer < layers; layer++) {
@@ -49,8 +39,8 @@ final class LayerRedundancy {
                             outputs.get(boundaries.get(layer + 1)), mask);
                 }
                 tokens += countTokens(mask, inputs.get("input_ids"));
-                if ((from / BATCH) % 8 == 7) {
-                    LOG.info("layer redundancy: {}/{} texts", from + batch.size(), texts.size());
+                if (b % 8 == 7) {
+                    LOG.info("layer redundancy: {}/{} batches", b + 1, batches.size());
                 }
             }
         }
@@ -60,8 +50,8 @@ final class LayerRedundancy {
             scores[layer] = sums[layer] / Math.max(tokens, 1);
             table.append(String.format("%n  layer %2d  %.4f", layer, scores[layer]));
         }
-        LOG.info("{}: layer redundancy scores (angular distance input→output, lower = more redundant) on {} texts, "
-                + "{} tokens, {} ms:{}", model.name(), texts.size(), tokens, (System.nanoTime() - start) / 1_000_000,
+        LOG.info("{}: layer redundancy scores (angular distance input→output, lower = more redundant) on {} batches, "
+                + "{} tokens, {} ms:{}", model.name(), batches.size(), tokens, (System.nanoTime() - start) / 1_000_000,
                 table);
         return scores;
     }

@@ -57,7 +57,8 @@ final class PlanRunner {
             OnnxModel input = current;
             TransformerStack stack = input.transformerStack();
             List<MatrixPruning.LayerChoice> choices = PruningImportance.choose(input, stack, prune.get().headRatio(),
-                    prune.get().ffnRatio(), prune.get().importance(), plan.calibrationTexts());
+                    prune.get().ffnRatio(), prune.get().importance(),
+                    CalibrationBatches.of(input, plan, "activation-aware pruning"));
             GraphView view = new GraphView(input.proto().getGraph());
             current = edit(input, editor -> MatrixPruning.prune(editor, view, stack, choices));
             record.put(PRUNED_KEY, choices.stream()
@@ -66,6 +67,11 @@ final class PlanRunner {
                             + "n")
                     .collect(Collectors.joining(";")));
             LOG.info("{}: pruned heads and neurons in {} ms", model.name(), millisSince(pruneStart));
+        }
+
+        var distill = plan.step(CompressionStep.DistillFrom.class);
+        if (distill.isPresent()) {
+            current = distill(model, current, distill.get(), removed, plan);
         }
 
         OnnxModel compressed = current;
@@ -78,6 +84,43 @@ final class PlanRunner {
         LOG.info("{}: plan '{}' done in {} ms: {} -> {} bytes, {} -> {} parameters", model.name(), plan,
                 millisSince(start), model.sizeBytes(), result.sizeBytes(), model.parameterCount(),
                 result.parameterCount());
+        return result;
+    }
+
+    private static OnnxModel distill(OnnxModel original, OnnxModel student, CompressionStep.DistillFrom step,
+            List<Integer> removed, CompressionPlan plan) {
+        OnnxModel teacher;
+        if (step.teacher() == null) {
+            teacher = original;
+        } else if (step.teacher() instanceof OnnxModel onnx) {
+            teacher = onnx;
+        } else {
+            throw new IllegalArgumentException("distillFrom needs an OnnxModel teacher, got "
+                    + step.teacher().getClass().getName());
+        }
+        if (!plan.hasCalibration()) {
+            throw new IllegalStateException("distillFrom needs calibration data: call calibrateWith(texts) or "
+                    + "calibrateWithInputs(batches)");
+        }
+        Distillation.checkContract(student, teacher);
+        int originalLayers = original.transformerStack().layers().size();
+        int teacherLayers = teacher.transformerStack().layers().size();
+        if (teacherLayers != originalLayers) {
+            throw new IllegalArgumentException("teacher '" + teacher.name() + "' has " + teacherLayers
+                    + " layers, but the student was made from a " + originalLayers + "-layer model; distill from "
+                    + "the model you compressed, or one with the same layer stack");
+        }
+        int[] teacherLayerOf = java.util.stream.IntStream.range(0, originalLayers)
+                .filter(i -> !removed.contains(i)).toArray();
+        // Each kept layer stands in for itself and the removed layers right after it.
+        int[] teacherSpanEnd = new int[teacherLayerOf.length];
+        for (int j = 0; j < teacherLayerOf.length; j++) {
+            teacherSpanEnd[j] = j + 1 < teacherLayerOf.length ? teacherLayerOf[j + 1] - 1 : originalLayers - 1;
+        }
+        long start = System.nanoTime();
+        OnnxModel result = Distillation.distill(student, teacher, teacherLayerOf, teacherSpanEnd,
+                CalibrationBatches.of(teacher, plan, "distillFrom"));
+        LOG.info("{}: distilled from '{}' in {} ms", original.name(), teacher.name(), millisSince(start));
         return result;
     }
 
@@ -96,8 +139,7 @@ final class PlanRunner {
     private static void rejectUnimplemented(CompressionPlan plan) {
         for (CompressionStep step : plan.steps()) {
             String missing = switch (step.stage()) {
-                case REMOVE, PRUNE -> null;
-                case DISTILL -> "distillFrom";
+                case REMOVE, PRUNE, DISTILL -> null;
                 case QUANTIZE -> "quantize";
             };
             if (missing != null) {
@@ -120,15 +162,16 @@ final class PlanRunner {
         }
         int n = count.get().count();
         List<Integer> chosen;
-        if (plan.calibrationTexts().isEmpty()) {
+        if (!plan.hasCalibration()) {
             chosen = LayerSelection.defaultChoice(layers, n);
             LOG.info("{}: removing {} of {} layers, default choice without calibration data (kept layers spread "
                     + "evenly, first and last kept): {}", model.name(), n, layers, chosen);
         } else {
-            double[] scores = LayerRedundancy.scores(model, stack, plan.calibrationTexts());
+            double[] scores = LayerRedundancy.scores(model, stack,
+                    CalibrationBatches.of(model, plan, "choosing layers by redundancy"));
             chosen = LayerSelection.mostRedundant(scores, n);
-            LOG.info("{}: removing {} of {} layers, most redundant on {} calibration texts: {}", model.name(), n,
-                    layers, plan.calibrationTexts().size(), chosen);
+            LOG.info("{}: removing {} of {} layers, most redundant on the calibration data: {}", model.name(), n,
+                    layers, chosen);
         }
         return chosen;
     }

@@ -8,7 +8,6 @@ import io.greenai.onnx.graph.WeightMatrix;
 import io.greenai.onnx.runtime.FloatTensor;
 import io.greenai.onnx.runtime.InferenceSession;
 import io.greenai.onnx.runtime.OrtOptions;
-import io.greenai.onnx.runtime.TextEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,26 +21,24 @@ import org.slf4j.LoggerFactory;
 final class PruningImportance {
 
     private static final Logger LOG = LoggerFactory.getLogger(PruningImportance.class);
-    private static final int BATCH = 16;
-    private static final int MAX_TOKENS = 128;
 
     private PruningImportance() {
     }
 
     static List<MatrixPruning.LayerChoice> choose(OnnxModel model, TransformerStack stack, double headRatio,
-            double ffnRatio, PruneOptions.Importance importance, List<String> texts) {
+            double ffnRatio, PruneOptions.Importance importance, List<Map<String, long[][]>> batches) {
         boolean activation = switch (importance) {
-            case AUTO -> !texts.isEmpty();
+            case AUTO -> !batches.isEmpty();
             case MAGNITUDE -> false;
             case ACTIVATION -> {
-                if (texts.isEmpty()) {
+                if (batches.isEmpty()) {
                     throw new IllegalStateException("activation-aware pruning needs calibration texts: call "
                             + "calibrateWith(texts), or choose PruneOptions.Importance.MAGNITUDE");
                 }
                 yield true;
             }
         };
-        double[][] inputNorms = activation ? activationNorms(model, stack, texts) : null;
+        double[][] inputNorms = activation ? activationNorms(model, stack, batches) : null;
         List<MatrixPruning.LayerChoice> choices = new ArrayList<>();
         StringBuilder table = new StringBuilder();
         for (LayerBlock layer : stack.layers()) {
@@ -83,11 +80,8 @@ final class PruningImportance {
      * For each layer, the L2 norm over calibration tokens of every input feature of the attention
      * output projection (row 2i) and of the feed-forward down projection (row 2i+1).
      */
-    private static double[][] activationNorms(OnnxModel model, TransformerStack stack, List<String> texts) {
-        if (model.tokenizer().isEmpty()) {
-            throw new IllegalStateException("activation-aware pruning needs a tokenizer, and model '" + model.name()
-                    + "' has none: load it with OnnxModel.load(model, tokenizerJson)");
-        }
+    private static double[][] activationNorms(OnnxModel model, TransformerStack stack,
+            List<Map<String, long[][]>> batches) {
         List<String> tensors = new ArrayList<>();
         for (LayerBlock layer : stack.layers()) {
             tensors.add(layer.attentionOutput().input());
@@ -96,11 +90,8 @@ final class PruningImportance {
         double[][] squares = new double[tensors.size()][];
         long start = System.nanoTime();
         OnnxModel probe = model.exposeTensors(tensors);
-        try (InferenceSession session = probe.newSession(OrtOptions.defaults());
-                TextEncoder encoder = probe.newTextEncoder(MAX_TOKENS)) {
-            for (int from = 0; from < texts.size(); from += BATCH) {
-                List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
-                Map<String, long[][]> inputs = encoder.encode(batch, session.inputNames());
+        try (InferenceSession session = probe.newSession(OrtOptions.defaults())) {
+            for (Map<String, long[][]> inputs : batches) {
                 Map<String, FloatTensor> outputs = session.run(inputs);
                 long[][] mask = inputs.get("attention_mask");
                 for (int t = 0; t < tensors.size(); t++) {
@@ -118,7 +109,7 @@ final class PruningImportance {
                 row[i] = Math.sqrt(row[i]);
             }
         }
-        LOG.info("{}: activation norms on {} calibration texts in {} ms", model.name(), texts.size(),
+        LOG.info("{}: activation norms on {} calibration batches in {} ms", model.name(), batches.size(),
                 (System.nanoTime() - start) / 1_000_000);
         return squares;
     }

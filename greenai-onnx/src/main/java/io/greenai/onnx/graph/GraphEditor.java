@@ -168,6 +168,22 @@ public final class GraphEditor {
     }
 
     /**
+     * Makes the given tensors the graph's only outputs (float32 unless value_info says otherwise);
+     * run {@link #removeDeadCode()} afterwards to drop what no longer feeds them.
+     *
+     * @param names tensors that nodes of the graph produce
+     */
+    public void replaceOutputs(List<String> names) {
+        Map<String, Integer> types = new HashMap<>();
+        original.getGraph().getOutputList().forEach(o -> types.put(o.getName(), o.getType().getTensorType().getElemType()));
+        original.getGraph().getValueInfoList().forEach(o -> types.put(o.getName(), o.getType().getTensorType().getElemType()));
+        outputs.clear();
+        for (String name : names) {
+            addOutput(name, types.getOrDefault(name, TensorProto.DataType.FLOAT_VALUE));
+        }
+    }
+
+    /**
      * Sets a metadata entry of the saved model, replacing an entry of the same key.
      *
      * @param key the key

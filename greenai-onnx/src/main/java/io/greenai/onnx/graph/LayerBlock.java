@@ -21,10 +21,17 @@ import io.greenai.core.NormPlacement;
  * @param headSize width of each head
  * @param activation feed-forward activation name
  * @param norm where the layer normalises
+ * @param attentionSkip the residual-stream tensor added to the attention output
+ * @param attentionResidual the sum of attention output and {@code attentionSkip}
+ * @param ffnSkip the residual-stream tensor added to the feed-forward output
+ * @param ffnResidual the sum of feed-forward output and {@code ffnSkip}
+ * @param outputNormScale the scale initializer of a post-norm layer's output LayerNorm, or null
+ * @param outputNormBias the shift initializer of a post-norm layer's output LayerNorm, or null
  */
 public record LayerBlock(int index, String input, String output, String softmax, Projection query, Projection key,
         Projection value, Projection attentionOutput, Projection ffnUp, Projection ffnDown, int headCount,
-        int headSize, String activation, NormPlacement norm) {
+        int headSize, String activation, NormPlacement norm, String attentionSkip, String attentionResidual,
+        String ffnSkip, String ffnResidual, String outputNormScale, String outputNormBias) {
 
     /**
      * Summarises the layer in the model-neutral form.

@@ -54,6 +54,19 @@ public final class TransformerDiscovery {
         return new TransformerDiscovery(graph, source).discover();
     }
 
+    /**
+     * Recognises a projection whose result is {@code tensor}: a constant-weight MatMul or Gemm, or a
+     * bias Add right after one (e.g. a classifier head producing a graph output).
+     *
+     * @param graph the graph
+     * @param tensor the tensor
+     * @return the projection, or null if {@code tensor} is not produced by one
+     */
+    public static Projection projectionProducing(GraphView graph, String tensor) {
+        NodeProto producer = graph.producer(tensor);
+        return producer == null ? null : new TransformerDiscovery(graph, "").projectionAt(producer);
+    }
+
     private TransformerStack discover() {
         List<NodeProto> softmaxes = graph.nodes().stream().filter(n -> n.getOpType().equals("Softmax")).toList();
         if (softmaxes.isEmpty()) {
@@ -153,13 +166,16 @@ public final class TransformerDiscovery {
             throw unsupported(where + ": the feed-forward up projection '" + up.node() + "' reads '" + up.input()
                     + "', expected '" + ffnInput + "'");
         }
-        String layerOutput = norm == NormPlacement.POST
-                ? layerNormAfter(residual2.getOutput(0)).orElseThrow(() -> unsupported(where
+        NormMatch outputNorm = norm == NormPlacement.POST
+                ? layerNorm(residual2.getOutput(0)).orElseThrow(() -> unsupported(where
                         + ": no LayerNorm after the feed-forward residual Add " + GraphView.describe(residual2)))
-                : residual2.getOutput(0);
+                : null;
+        String layerOutput = outputNorm != null ? outputNorm.output() : residual2.getOutput(0);
         int[] heads = headLayout(query, scores, where);
         return new LayerBlock(index, skip, layerOutput, softmax.getName(), query, key, value, output, up, down,
-                heads[0], heads[1], activationName(activationNodes), norm);
+                heads[0], heads[1], activationName(activationNodes), norm, skip, residual1.getOutput(0), mid,
+                residual2.getOutput(0), outputNorm == null ? null : outputNorm.scale(),
+                outputNorm == null ? null : outputNorm.bias());
     }
 
     /** Walks up from the Softmax input through masking and scaling to a MatMul of two computed tensors. */
@@ -340,9 +356,18 @@ public final class TransformerDiscovery {
      * @return the LayerNorm's output tensor
      */
     private Optional<String> layerNormAfter(String tensor) {
+        return layerNorm(tensor).map(NormMatch::output);
+    }
+
+    /** A LayerNorm found in the graph: its output and its scale and shift initializers (null if absent). */
+    private record NormMatch(String output, String scale, String bias) {
+    }
+
+    private Optional<NormMatch> layerNorm(String tensor) {
         for (NodeProto user : graph.consumers(tensor)) {
             if (user.getOpType().equals("LayerNormalization") && user.getInput(0).equals(tensor)) {
-                return Optional.of(user.getOutput(0));
+                return Optional.of(new NormMatch(user.getOutput(0), user.getInput(1),
+                        user.getInputCount() > 2 && !user.getInput(2).isEmpty() ? user.getInput(2) : null));
             }
         }
         for (NodeProto mean : graph.consumers(tensor)) {
@@ -358,15 +383,26 @@ public final class TransformerDiscovery {
                     NodeProto sqrt = div.getInputCount() == 2 ? graph.producer(div.getInput(1)) : null;
                     if (div.getOpType().equals("Div") && div.getInput(0).equals(sub.getOutput(0)) && sqrt != null
                             && sqrt.getOpType().equals("Sqrt")) {
-                        String out = div.getOutput(0);
-                        out = affineStep(out, "Mul");
-                        out = affineStep(out, "Add");
-                        return Optional.of(out);
+                        String normalized = div.getOutput(0);
+                        String scaled = affineStep(normalized, "Mul");
+                        String shifted = affineStep(scaled, "Add");
+                        return Optional.of(new NormMatch(shifted, constantOperand(scaled, normalized),
+                                constantOperand(shifted, scaled)));
                     }
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** The constant operand of the node that turned {@code from} into {@code to}, or null if none did. */
+    private String constantOperand(String to, String from) {
+        if (to.equals(from)) {
+            return null;
+        }
+        NodeProto node = graph.producer(to);
+        String other = otherInput(node, from);
+        return other != null && graph.initializer(other) != null ? other : null;
     }
 
     private String affineStep(String tensor, String op) {

@@ -125,6 +125,41 @@ public final class WeightMatrix {
         return floats(vector.getName(), kept, new int[] {indices.length});
     }
 
+    /**
+     * Builds a weight initializer from an {@code [in][out]} matrix, stored the way a projection expects.
+     *
+     * @param name the initializer name
+     * @param weights {@code [in][out]}
+     * @param transposed true to store {@code [out, in]} (Gemm with transB)
+     * @return the initializer
+     */
+    public static TensorProto fromInOut(String name, double[][] weights, boolean transposed) {
+        int in = weights.length;
+        int out = weights[0].length;
+        float[] values = new float[in * out];
+        for (int r = 0; r < in; r++) {
+            for (int c = 0; c < out; c++) {
+                values[transposed ? c * in + r : r * out + c] = (float) weights[r][c];
+            }
+        }
+        return floats(name, values, transposed ? new int[] {out, in} : new int[] {in, out});
+    }
+
+    /**
+     * Builds a 1-D float32 initializer.
+     *
+     * @param name the initializer name
+     * @param values the values
+     * @return the initializer
+     */
+    public static TensorProto vector(String name, double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats(name, floats, new int[] {values.length});
+    }
+
     static TensorProto floats(String name, float[] values, int[] dims) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(values);

@@ -1,0 +1,257 @@
+package io.greenai.onnx;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.core.UnsupportedModelException;
+import io.greenai.core.fit.RidgeRegression;
+import io.greenai.onnx.graph.GraphEditor;
+import io.greenai.onnx.graph.GraphView;
+import io.greenai.onnx.graph.LayerBlock;
+import io.greenai.onnx.graph.Projection;
+import io.greenai.onnx.graph.TransformerDiscovery;
+import io.greenai.onnx.graph.TransformerStack;
+import io.greenai.onnx.graph.WeightMatrix;
+import io.greenai.onnx.runtime.FloatTensor;
+import io.greenai.onnx.runtime.InferenceSession;
+import io.greenai.onnx.runtime.OrtOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One-shot, label-free distillation in closed form. Layer by layer from the bottom, each kept
+ * student layer's attention output projection and feed-forward down projection (weights and biases)
+ * are refit by ridge regression towards their current values:
+ * <ul>
+ * <li>{@code W_o} maps the student's attention context to the teacher's attention residual (at the
+ * same layer) minus the student's skip input;
+ * <li>{@code W_down} maps the student's feed-forward activations to the teacher's feed-forward
+ * residual minus the student's skip, taken at the end of the span of removed layers that follows the
+ * kept layer (at the layer itself when none follows). A post-norm layer also takes over the output
+ * LayerNorm of the span's last layer, so its output stands in for the whole span.
+ * </ul>
+ * Because each layer is fit on the inputs that the already-refit layers below produce, the fit
+ * absorbs what removed layers and pruned heads and neurons contributed. A classifier head that produces a graph output is refit to the
+ * teacher's output last. Activations come from ONNX Runtime (intermediate tensors exposed as outputs,
+ * graphs cut after them) and stream into Gram matrices, so memory stays bounded.
+ */
+final class Distillation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Distillation.class);
+    /**
+     * Ridge penalty relative to the mean diagonal of X'X, pulling the weights towards their current
+     * values: keeps a fit on a few hundred sentences from overfitting.
+     */
+    private static final double RIDGE = 1e-3;
+
+    private final List<Map<String, long[][]>> batches;
+    private final OrtOptions options = OrtOptions.defaults();
+
+    private Distillation(List<Map<String, long[][]>> batches) {
+        this.batches = batches;
+    }
+
+    /**
+     * Refits a student to its teacher.
+     *
+     * @param student the compressed model
+     * @param teacher the teacher
+     * @param teacherLayerOf for each student layer, the index of the teacher layer at the same place
+     * @param teacherSpanEnd for each student layer, the last teacher layer it stands in for
+     * @param batches calibration inputs
+     * @return the refit student
+     */
+    static OnnxModel distill(OnnxModel student, OnnxModel teacher, int[] teacherLayerOf, int[] teacherSpanEnd,
+            List<Map<String, long[][]>> batches) {
+        return new Distillation(batches).run(student, teacher, teacherLayerOf, teacherSpanEnd);
+    }
+
+    private OnnxModel run(OnnxModel student, OnnxModel teacher, int[] teacherLayerOf, int[] teacherSpanEnd) {
+        long start = System.nanoTime();
+        TransformerStack studentStack = student.transformerStack();
+        TransformerStack teacherStack = teacher.transformerStack();
+        OnnxModel current = student;
+        for (int j = 0; j < studentStack.layers().size(); j++) {
+            long layerStart = System.nanoTime();
+            LayerBlock layer = studentStack.layers().get(j);
+            LayerBlock same = teacherStack.layers().get(teacherLayerOf[j]);
+            LayerBlock end = teacherStack.layers().get(teacherSpanEnd[j]);
+            List<FloatTensor[]> targets = collect(teacher, List.of(same.attentionResidual(), end.ffnResidual()));
+            if (end != same && layer.outputNormScale() != null) {
+                current = copyNorm(current, teacher, layer, end);
+            }
+            current = refit(current, layer.attentionOutput(), layer.attentionSkip(), targets, 0);
+            current = refit(current, layer.ffnDown(), layer.ffnSkip(), targets, 1);
+            LOG.info("{}: distilled layer {} (teacher layers {}..{}) in {} ms", student.name(), j, teacherLayerOf[j],
+                    teacherSpanEnd[j], (System.nanoTime() - layerStart) / 1_000_000);
+        }
+        current = refitHeads(current, teacher);
+        LOG.info("{}: distillation of {} layers on {} calibration batches took {} ms", student.name(),
+                studentStack.layers().size(), batches.size(), (System.nanoTime() - start) / 1_000_000);
+        return current;
+    }
+
+    /**
+     * Refits one projection so that {@code projection(input) + skip} matches the teacher's tensor
+     * {@code targets[b][which]} (or the projection alone when {@code skip} is null).
+     */
+    private OnnxModel refit(OnnxModel model, Projection projection, String skip, List<FloatTensor[]> targets,
+            int which) {
+        List<String> wanted = skip == null ? List.of(projection.input()) : List.of(projection.input(), skip);
+        RidgeRegression fit = new RidgeRegression(projection.inFeatures(), projection.outFeatures(), RIDGE);
+        OnnxModel probe = cut(model, wanted);
+        try (InferenceSession session = probe.newSession(options)) {
+            for (int b = 0; b < batches.size(); b++) {
+                Map<String, FloatTensor> outputs = session.run(batches.get(b));
+                FloatTensor x = outputs.get(projection.input());
+                FloatTensor base = skip == null ? null : outputs.get(skip);
+                FloatTensor y = targets.get(b)[which];
+                addRows(fit, x, y, base, mask(batches.get(b), x, projection.inFeatures()));
+            }
+        }
+        if (projection.bias() == null) {
+            throw new UnsupportedModelException("projection '" + projection.node()
+                    + "' has no bias to refit; distillation needs a bias on the projections it refits");
+        }
+        GraphEditor editor = new GraphEditor(model.proto());
+        RidgeRegression.Solution solution = fit.solve(toDoubles(WeightMatrix.of(editor.initializer(projection.weight()),
+                projection.transposed())));
+        editor.replaceInitializer(WeightMatrix.fromInOut(projection.weight(), solution.weights(),
+                projection.transposed()));
+        editor.replaceInitializer(WeightMatrix.vector(projection.bias(), solution.intercept()));
+        return model.derive(editor.build());
+    }
+
+    /** Gives the student layer's output LayerNorm the scale and shift of the teacher layer it now ends. */
+    private static OnnxModel copyNorm(OnnxModel student, OnnxModel teacher, LayerBlock layer, LayerBlock end) {
+        if (end.outputNormScale() == null) {
+            return student;
+        }
+        GraphEditor teacherGraph = new GraphEditor(teacher.proto());
+        GraphEditor editor = new GraphEditor(student.proto());
+        editor.replaceInitializer(teacherGraph.initializer(end.outputNormScale()).toBuilder()
+                .setName(layer.outputNormScale()).build());
+        if (layer.outputNormBias() != null && end.outputNormBias() != null) {
+            editor.replaceInitializer(teacherGraph.initializer(end.outputNormBias()).toBuilder()
+                    .setName(layer.outputNormBias()).build());
+        }
+        return student.derive(editor.build());
+    }
+
+    private static double[][] toDoubles(WeightMatrix matrix) {
+        double[][] values = new double[matrix.in()][matrix.out()];
+        for (int r = 0; r < matrix.in(); r++) {
+            for (int c = 0; c < matrix.out(); c++) {
+                values[r][c] = matrix.get(r, c);
+            }
+        }
+        return values;
+    }
+
+    /** Refits every constant-weight projection that produces a graph output to the teacher's output. */
+    private OnnxModel refitHeads(OnnxModel student, OnnxModel teacher) {
+        OnnxModel current = student;
+        GraphView view = new GraphView(student.proto().getGraph());
+        for (String output : student.outputNames()) {
+            Projection head = TransformerDiscovery.projectionProducing(view, output);
+            if (head == null || head.bias() == null) {
+                continue;
+            }
+            List<FloatTensor[]> targets = collect(teacher, List.of(output));
+            current = refit(current, head, null, targets, 0);
+            LOG.info("{}: refit output head '{}' to the teacher's output", student.name(), head.node());
+        }
+        return current;
+    }
+
+    /** Runs the model cut after the given tensors on every batch and keeps them. */
+    private List<FloatTensor[]> collect(OnnxModel model, List<String> tensors) {
+        List<FloatTensor[]> collected = new ArrayList<>();
+        try (InferenceSession session = cut(model, tensors).newSession(options)) {
+            for (Map<String, long[][]> batch : batches) {
+                Map<String, FloatTensor> outputs = session.run(batch);
+                FloatTensor[] row = new FloatTensor[tensors.size()];
+                for (int i = 0; i < tensors.size(); i++) {
+                    row[i] = outputs.get(tensors.get(i));
+                }
+                collected.add(row);
+            }
+        }
+        return collected;
+    }
+
+    /** The model with only these tensors as outputs, and only the nodes they need. */
+    private static OnnxModel cut(OnnxModel model, List<String> tensors) {
+        GraphEditor editor = new GraphEditor(model.proto());
+        editor.replaceOutputs(tensors);
+        editor.removeDeadCode();
+        return model.derive(editor.build());
+    }
+
+    /** One flag per row of a tensor whose last dim is {@code width}: true where the token is real. */
+    private static boolean[] mask(Map<String, long[][]> batch, FloatTensor x, int width) {
+        int rows = x.data().length / width;
+        boolean[] keep = new boolean[rows];
+        long[][] mask = batch.get("attention_mask");
+        if (mask == null || x.shape().length != 3 || mask.length * mask[0].length != rows) {
+            java.util.Arrays.fill(keep, true);
+            return keep;
+        }
+        int sequence = mask[0].length;
+        for (int r = 0; r < rows; r++) {
+            keep[r] = mask[r / sequence][r % sequence] != 0;
+        }
+        return keep;
+    }
+
+    private static void addRows(RidgeRegression fit, FloatTensor x, FloatTensor y, FloatTensor base,
+            boolean[] keep) {
+        int in = x.data().length / keep.length;
+        int out = y.data().length / keep.length;
+        float[] target = new float[out];
+        for (int r = 0; r < keep.length; r++) {
+            if (!keep[r]) {
+                continue;
+            }
+            for (int c = 0; c < out; c++) {
+                target[c] = y.data()[r * out + c] - (base == null ? 0 : base.data()[r * out + c]);
+            }
+            fit.add(x.data(), r * in, target, 0);
+        }
+    }
+
+    /** Checks that a teacher can teach the student: same inputs and outputs, same float type. */
+    static void checkContract(OnnxModel student, OnnxModel teacher) {
+        if (!student.inputNames().equals(teacher.inputNames())) {
+            throw new IllegalArgumentException("teacher '" + teacher.name() + "' has inputs " + teacher.inputNames()
+                    + ", but the student has " + student.inputNames());
+        }
+        if (!student.outputNames().equals(teacher.outputNames())) {
+            throw new IllegalArgumentException("teacher '" + teacher.name() + "' has outputs "
+                    + teacher.outputNames() + ", but the student has " + student.outputNames());
+        }
+        var studentOutputs = student.proto().getGraph().getOutputList();
+        var teacherOutputs = teacher.proto().getGraph().getOutputList();
+        for (int i = 0; i < studentOutputs.size(); i++) {
+            var s = studentOutputs.get(i).getType().getTensorType();
+            var t = teacherOutputs.get(i).getType().getTensorType();
+            if (s.getElemType() != t.getElemType()) {
+                throw new IllegalArgumentException("output '" + studentOutputs.get(i).getName() + "' is "
+                        + TensorProto.DataType.forNumber(t.getElemType()) + " in the teacher but "
+                        + TensorProto.DataType.forNumber(s.getElemType()) + " in the student");
+            }
+            if (s.hasShape() && t.hasShape()) {
+                for (int d = 0; d < Math.min(s.getShape().getDimCount(), t.getShape().getDimCount()); d++) {
+                    var sd = s.getShape().getDim(d);
+                    var td = t.getShape().getDim(d);
+                    if (sd.hasDimValue() && td.hasDimValue() && sd.getDimValue() != td.getDimValue()) {
+                        throw new IllegalArgumentException("output '" + studentOutputs.get(i).getName()
+                                + "' has size " + td.getDimValue() + " in dimension " + d + " in the teacher but "
+                                + sd.getDimValue() + " in the student");
+                    }
+                }
+            }
+        }
+    }
+}
