@@ -148,11 +148,11 @@ class OnnxModelTest {
     }
 
     @Test
-    void build_rejectsStepsNotImplementedYet() {
+    void build_distillWithoutCalibrationSaysWhatIsMissing() {
         OnnxModel model = OnnxModel.of(new TinyTransformer().build(), "tiny");
 
-        assertThatThrownBy(() -> Compressor.of(model).distillFrom(model).build())
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("distillFrom");
+        assertThatThrownBy(() -> Compressor.of(model).removeLayers(1).distillFrom(model).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("calibration data");
     }
 
     @Test
