@@ -98,7 +98,20 @@ public final class EnergyMeters {
      * @throws MeterUnavailableException if no meter at all can be used, with every reason
      */
     public static MeterChoice best(CpuPower estimatePower) {
-        return choose(rapl(), nvml(), cpuEstimate(estimatePower));
+        return best(estimatePower, RaplMeter.DEFAULT_ROOT);
+    }
+
+    /**
+     * Chooses the best meter, reading RAPL zones from another powercap folder (a container that
+     * mounts the host's powercap tree elsewhere).
+     *
+     * @param estimatePower used only when RAPL cannot be read
+     * @param powercapRoot the folder that holds {@code intel-rapl:N} zones
+     * @return the meter and the reasons for and against each candidate
+     * @throws MeterUnavailableException if no meter at all can be used, with every reason
+     */
+    public static MeterChoice best(CpuPower estimatePower, Path powercapRoot) {
+        return choose(rapl(powercapRoot), nvml(), cpuEstimate(estimatePower));
     }
 
     /**
