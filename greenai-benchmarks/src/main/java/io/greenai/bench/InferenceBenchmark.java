@@ -48,6 +48,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code java -jar greenai-benchmarks/target/benchmarks.jar InferenceBenchmark -wi 1 -i 2 -w 1 -r 2
  * -p plan=original,removeLayers=6 -p threads=2}. The defaults (2 warmup iterations of 2 s, 3
  * measured iterations of 3 s, one fork with a 3 GiB heap) suit a 2-core machine.
+ *
+ * <p>Energy and CO2e per inference come with {@code -prof energy} ({@link EnergyProfiler}), e.g.
+ * {@code java -jar greenai-benchmarks/target/benchmarks.jar InferenceBenchmark -prof energy -wi 1 -i 3
+ * -w 2 -r 3 -f 1 -p plan=original,removeLayers=6}.
+ *
+ * <p>JMH splits {@code -p} values at commas, so a plan of several steps is written with {@code +}
+ * between them on the command line: {@code -p plan=removeLayers=6+quantize=INT8} runs the plan
+ * {@code removeLayers=6,quantize=INT8}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,7 +80,11 @@ public class InferenceBenchmark {
             + "Visitors often say that the town feels quiet, but the people who live there know "
             + "how much work it takes to keep it running.";
 
-    /** The compression plan, as read by {@link Compressor#withPlan(String)}. */
+    /**
+     * The compression plan, as read by {@link Compressor#withPlan(String)}, with {@code +} allowed
+     * between steps in place of {@code ,} (JMH's {@code -p} splits at commas), e.g.
+     * {@code -p plan=removeLayers=6+prune=0.5}.
+     */
     @Param({"original", "removeLayers=6", "prune=0.5", "removeLayers=6+prune=0.5"})
     public String plan;
 
@@ -107,7 +119,7 @@ public class InferenceBenchmark {
                     + sequenceLength);
         }
         OnnxModel model = MavenModel.BGE_SMALL_EN_V15.load(MODELS_DIR);
-        OnnxModel variant = Compressor.of(model).withPlan(plan).build();
+        OnnxModel variant = Compressor.of(model).withPlan(planSpec(plan)).build();
         session = variant.newSession(OrtOptions.builder().intraOpThreads(threads).build());
         try (TextEncoder encoder = variant.newTextEncoder(MAX_SEQUENCE_LENGTH)) {
             Map<String, long[][]> paragraph = encoder.encode(List.of(PARAGRAPH), session.inputNames());
@@ -133,6 +145,17 @@ public class InferenceBenchmark {
     @Benchmark
     public Map<String, FloatTensor> infer() {
         return session.run(inputs);
+    }
+
+    /**
+     * Turns a plan as JMH passes it into a plan string: {@code +} separates steps on the command
+     * line because JMH splits {@code -p} values at commas.
+     *
+     * @param param e.g. {@code removeLayers=6+quantize=INT8}
+     * @return e.g. {@code removeLayers=6,quantize=INT8}
+     */
+    static String planSpec(String param) {
+        return param.replace('+', ',');
     }
 
     /**
