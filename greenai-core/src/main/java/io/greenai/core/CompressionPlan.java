@@ -175,12 +175,7 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
                         builder.add(new CompressionStep.RemoveLayersAt(indices));
                     }
                     case "prune" -> builder.add(pruneStep(required(key, value)));
-                    case "distill" -> {
-                        if (value != null) {
-                            throw new IllegalArgumentException("distill takes no value in a plan string: '" + part + "'");
-                        }
-                        builder.add(new CompressionStep.DistillFrom(null));
-                    }
+                    case "distill" -> builder.add(new CompressionStep.DistillFrom(null, distillOptions(part, value)));
                     case "quantize" -> builder.add(new CompressionStep.Quantize(precision(required(key, value))));
                     case "calibration" -> throw new IllegalArgumentException(
                             "calibration texts cannot be given in a plan string; use calibrateWith: '" + part + "'");
@@ -193,6 +188,18 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
             }
         }
         return builder.build();
+    }
+
+    /** Reads nothing (the defaults) or {@code ridge:1e-4}. */
+    private static DistillOptions distillOptions(String part, String value) {
+        if (value == null) {
+            return DistillOptions.defaults();
+        }
+        if (!value.startsWith("ridge:")) {
+            throw new IllegalArgumentException("distill takes no value or ridge:<penalty> in a plan string: '" + part
+                    + "'");
+        }
+        return new DistillOptions(Double.parseDouble(value.substring("ridge:".length()).trim()));
     }
 
     /** Reads {@code 0.5} or {@code heads:0.25;ffn:0.5;importance:magnitude}. */

@@ -171,16 +171,32 @@ public sealed interface CompressionStep {
      * Refit the compressed student to a teacher.
      *
      * @param teacher the teacher model, or {@code null} for the model being compressed
+     * @param options the distillation options
      */
-    record DistillFrom(CompressibleModel<?> teacher) implements CompressionStep {
+    record DistillFrom(CompressibleModel<?> teacher, DistillOptions options) implements CompressionStep {
+        /** Checks the options are given. */
+        public DistillFrom {
+            Objects.requireNonNull(options, "options");
+        }
+
+        /**
+         * Distils with the default options.
+         *
+         * @param teacher the teacher model, or {@code null} for the model being compressed
+         */
+        public DistillFrom(CompressibleModel<?> teacher) {
+            this(teacher, DistillOptions.defaults());
+        }
+
         @Override
         public Stage stage() {
             return Stage.DISTILL;
         }
 
+        /** Renders {@code distill}, or {@code distill=ridge:1.0E-4} when the ridge is not the default. */
         @Override
         public String spec() {
-            return "distill";
+            return options.ridge() == DistillOptions.DEFAULT_RIDGE ? "distill" : "distill=ridge:" + options.ridge();
         }
     }
 

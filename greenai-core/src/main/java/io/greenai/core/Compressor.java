@@ -106,14 +106,29 @@ public final class Compressor<M extends CompressibleModel<M>> {
     }
 
     /**
-     * Refits the compressed model to a teacher, usually the original model.
+     * Refits the compressed model to a teacher, usually the original model, in closed form on the
+     * calibration data (which it needs): layer by layer, each kept layer's attention output and
+     * feed-forward down projections are refit so that its residual stream matches the teacher's.
      *
      * @param teacher the teacher
      * @return this compressor
      * @throws IllegalStateException if distillation was already set
      */
     public Compressor<M> distillFrom(M teacher) {
-        plan.add(new CompressionStep.DistillFrom(Objects.requireNonNull(teacher, "teacher")));
+        return distillFrom(teacher, DistillOptions.defaults());
+    }
+
+    /**
+     * Refits the compressed model to a teacher with the given options.
+     *
+     * @param teacher the teacher
+     * @param options the distillation options
+     * @return this compressor
+     * @throws IllegalStateException if distillation was already set
+     */
+    public Compressor<M> distillFrom(M teacher, DistillOptions options) {
+        plan.add(new CompressionStep.DistillFrom(Objects.requireNonNull(teacher, "teacher"),
+                Objects.requireNonNull(options, "options")));
         return this;
     }
 

@@ -39,17 +39,14 @@ import org.slf4j.LoggerFactory;
 final class Distillation {
 
     private static final Logger LOG = LoggerFactory.getLogger(Distillation.class);
-    /**
-     * Ridge penalty relative to the mean diagonal of X'X, pulling the weights towards their current
-     * values: keeps a fit on a few hundred sentences from overfitting.
-     */
-    private static final double RIDGE = 1e-3;
-
     private final List<Map<String, long[][]>> batches;
+    /** Ridge penalty relative to the mean diagonal of X'X, pulling the weights towards their current values. */
+    private final double ridge;
     private final OrtOptions options = OrtOptions.defaults();
 
-    private Distillation(List<Map<String, long[][]>> batches) {
+    private Distillation(List<Map<String, long[][]>> batches, double ridge) {
         this.batches = batches;
+        this.ridge = ridge;
     }
 
     /**
@@ -60,11 +57,12 @@ final class Distillation {
      * @param teacherLayerOf for each student layer, the index of the teacher layer at the same place
      * @param teacherSpanEnd for each student layer, the last teacher layer it stands in for
      * @param batches calibration inputs
+     * @param ridge the relative ridge penalty of each refit
      * @return the refit student
      */
     static OnnxModel distill(OnnxModel student, OnnxModel teacher, int[] teacherLayerOf, int[] teacherSpanEnd,
-            List<Map<String, long[][]>> batches) {
-        return new Distillation(batches).run(student, teacher, teacherLayerOf, teacherSpanEnd);
+            List<Map<String, long[][]>> batches, double ridge) {
+        return new Distillation(batches, ridge).run(student, teacher, teacherLayerOf, teacherSpanEnd);
     }
 
     private OnnxModel run(OnnxModel student, OnnxModel teacher, int[] teacherLayerOf, int[] teacherSpanEnd) {
@@ -99,7 +97,7 @@ final class Distillation {
     private OnnxModel refit(OnnxModel model, Projection projection, String skip, List<FloatTensor[]> targets,
             int which) {
         List<String> wanted = skip == null ? List.of(projection.input()) : List.of(projection.input(), skip);
-        RidgeRegression fit = new RidgeRegression(projection.inFeatures(), projection.outFeatures(), RIDGE);
+        RidgeRegression fit = new RidgeRegression(projection.inFeatures(), projection.outFeatures(), ridge);
         OnnxModel probe = cut(model, wanted);
         try (InferenceSession session = probe.newSession(options)) {
             for (int b = 0; b < batches.size(); b++) {

@@ -119,7 +119,7 @@ final class PlanRunner {
         }
         long start = System.nanoTime();
         OnnxModel result = Distillation.distill(student, teacher, teacherLayerOf, teacherSpanEnd,
-                CalibrationBatches.of(teacher, plan, "distillFrom"));
+                CalibrationBatches.of(teacher, plan, "distillFrom"), step.options().ridge());
         LOG.info("{}: distilled from '{}' in {} ms", original.name(), teacher.name(), millisSince(start));
         return result;
     }

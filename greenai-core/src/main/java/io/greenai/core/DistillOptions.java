@@ -1,0 +1,34 @@
+package io.greenai.core;
+
+/**
+ * Options of {@link Compressor#distillFrom(CompressibleModel, DistillOptions)}.
+ *
+ * @param ridge the ridge penalty of each least-squares refit, relative to the mean diagonal of the
+ *     Gram matrix, pulling the refit weights towards their values before distillation; larger is
+ *     safer with little calibration data, smaller fits more closely
+ */
+public record DistillOptions(double ridge) {
+
+    /** The default relative ridge penalty. */
+    public static final double DEFAULT_RIDGE = 1e-3;
+
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException if the ridge penalty is negative or NaN
+     */
+    public DistillOptions {
+        if (!(ridge >= 0 && ridge < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("ridge must be a finite value >= 0: " + ridge);
+        }
+    }
+
+    /**
+     * Returns the defaults.
+     *
+     * @return options with {@link #DEFAULT_RIDGE}
+     */
+    public static DistillOptions defaults() {
+        return new DistillOptions(DEFAULT_RIDGE);
+    }
+}
