@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +25,9 @@ class DecoderLayerRemovalTest {
 
     private static final double TOLERANCE = 1e-4;
     private static final double FP16_TOLERANCE = 1e-2;
+
+    @TempDir
+    java.nio.file.Path temp;
 
     // --- GPT-2 exported by PyTorch with past key/values (plain operators, packed QKV Gemm + Split) ---
 
@@ -219,6 +223,33 @@ class DecoderLayerRemovalTest {
     /** The removal must have changed the output, or the oracle comparison proves nothing. */
     static void assertChanged(FloatTensor compressed, FloatTensor original) {
         assertThat(compressed.maxAbsDifference(original)).as("difference to the uncompressed model").isGreaterThan(0.02);
+    }
+
+    @Test
+    void save_compressedDecodersReloadWithTheSameContractLessRemovedCaches() {
+        for (String file : List.of("models/tiny-gpt2-fused.onnx", "models/tiny-llama-fp16/model.onnx",
+                "models/tiny-gpt2-past.onnx")) {
+            OnnxModel model = OnnxModel.load(Runs.shared(file));
+            LayerBlock removed = model.transformerStack().layers().get(1);
+
+            OnnxModel smaller = Compressor.of(model).removeLayersAt(1).pruneMatrices(0.25).build();
+            OnnxModel reloaded = OnnxModel.load(smaller.save(temp.resolve(model.name() + "-small.onnx")));
+
+            // Inputs and outputs keep their declared names, types and order, less the removed layer's
+            // caches; pruning changed only the head axis of the cache shapes.
+            var inputs = model.proto().getGraph().getInputList().stream()
+                    .filter(i -> !removed.cache().pastInputs().contains(i.getName())).map(i -> i.getName()).toList();
+            var outputs = model.proto().getGraph().getOutputList().stream()
+                    .filter(o -> !removed.cache().presentOutputs().contains(o.getName())).map(o -> o.getName()).toList();
+            assertThat(reloaded.inputNames()).containsExactlyElementsOf(inputs);
+            assertThat(reloaded.outputNames()).containsExactlyElementsOf(outputs);
+            assertThat(reloaded.proto().getGraph().getInput(0)).isEqualTo(model.proto().getGraph().getInput(0));
+            DecoderFeeds feeds = file.contains("llama") ? LLAMA_FEEDS : file.contains("past") ? GPT2_PAST_FEEDS
+                    : GPT2_FUSED_FEEDS;
+            Map<String, FloatTensor> before = feeds.run(smaller);
+            Map<String, FloatTensor> after = feeds.run(reloaded);
+            before.forEach((name, tensor) -> assertThat(after.get(name)).as(name).isEqualTo(tensor));
+        }
     }
 
     private static List<String> cacheNames(String prefix, int from, int to) {

@@ -65,6 +65,36 @@ final class HandEdits {
         return proto.toBuilder().setGraph(graph).build();
     }
 
+    /** Renames a tensor everywhere: graph inputs and outputs and the nodes that produce or read it. */
+    static ModelProto rename(ModelProto proto, String from, String to) {
+        var graph = proto.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInputCount(); i++) {
+            if (graph.getInput(i).getName().equals(from)) {
+                graph.setInput(i, graph.getInput(i).toBuilder().setName(to));
+            }
+        }
+        for (int i = 0; i < graph.getOutputCount(); i++) {
+            if (graph.getOutput(i).getName().equals(from)) {
+                graph.setOutput(i, graph.getOutput(i).toBuilder().setName(to));
+            }
+        }
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto.Builder node = graph.getNode(i).toBuilder();
+            for (int j = 0; j < node.getInputCount(); j++) {
+                if (node.getInput(j).equals(from)) {
+                    node.setInput(j, to);
+                }
+            }
+            for (int j = 0; j < node.getOutputCount(); j++) {
+                if (node.getOutput(j).equals(from)) {
+                    node.setOutput(j, to);
+                }
+            }
+            graph.setNode(i, node);
+        }
+        return proto.toBuilder().setGraph(graph).build();
+    }
+
     /** Adds an all-zero initializer (float32 or float16). */
     static ModelProto addZeros(ModelProto proto, String name, int dataType, long... dims) {
         long count = 1;

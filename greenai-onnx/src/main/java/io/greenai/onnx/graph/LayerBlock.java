@@ -90,6 +90,33 @@ public record LayerBlock(int index, String input, String output, String softmax,
     }
 
     /**
+     * Returns the layer's linear projections, one per weight: attention (a packed query/key/value
+     * weight once), cross-attention, and feed-forward (gate included). This is what weight-only
+     * quantization or pruning of this layer touches; {@link Projection#offset()} and
+     * {@link AttentionBlock#kind()} tell packed weights and fused attention nodes apart.
+     *
+     * @return the projections, distinct by weight, in the order above
+     */
+    public List<Projection> projections() {
+        List<Projection> all = new ArrayList<>();
+        for (AttentionBlock block : crossAttention == null ? List.of(attention) : List.of(attention, crossAttention)) {
+            all.addAll(List.of(block.query(), block.key(), block.value(), block.output()));
+        }
+        if (ffnGate != null) {
+            all.add(ffnGate);
+        }
+        all.add(ffnUp);
+        all.add(ffnDown);
+        List<Projection> distinct = new ArrayList<>();
+        for (Projection projection : all) {
+            if (distinct.stream().noneMatch(p -> p.weight().equals(projection.weight()))) {
+                distinct.add(projection);
+            }
+        }
+        return distinct;
+    }
+
+    /**
      * Returns this layer at another position in its stack.
      *
      * @param position the new index
