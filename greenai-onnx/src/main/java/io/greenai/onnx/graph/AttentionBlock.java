@@ -5,6 +5,7 @@ package io.greenai.onnx.graph;
  * operators compute it (see {@link AttentionKind}).
  *
  * @param anchor name of the node the block was found from: the Softmax, or the fused attention node
+ * @param anchorOutput that node's first output, which identifies it even where nodes have no names
  * @param kind how the attention is written
  * @param query query projection
  * @param key key projection
@@ -19,9 +20,9 @@ package io.greenai.onnx.graph;
  * @param scoreBias a per-head bias added to the attention scores, shaped {@code [batch or 1, heads, q,
  *     k]} (T5's relative position bias), or null
  */
-public record AttentionBlock(String anchor, AttentionKind kind, Projection query, Projection key, Projection value,
-        Projection output, int headCount, int kvHeadCount, int headSize, String memory, KvCache cache,
-        String scoreBias) {
+public record AttentionBlock(String anchor, String anchorOutput, AttentionKind kind, Projection query, Projection key,
+        Projection value, Projection output, int headCount, int kvHeadCount, int headSize, String memory,
+        KvCache cache, String scoreBias) {
 
     /**
      * Tells whether this block attends to another stack's output.

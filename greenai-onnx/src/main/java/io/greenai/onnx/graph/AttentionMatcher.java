@@ -99,8 +99,8 @@ final class AttentionMatcher {
         }
         List<String> present = presentOutputs(List.of(key.output(), value.output()));
         String bias = scoreBias(softmax.getInput(0), scores.getOutput(0), heads[0]);
-        return new AttentionBlock(softmax.getName(), AttentionKind.PLAIN, query, key, value, output, heads[0],
-                heads[0], heads[1], memory, cache(past, present), bias);
+        return new AttentionBlock(softmax.getName(), softmax.getOutput(0), AttentionKind.PLAIN, query, key, value,
+                output, heads[0], heads[0], heads[1], memory, cache(past, present), bias);
     }
 
     /** com.microsoft.Attention: input, packed weight [in, q+k+v], packed bias, mask, past -> output, present. */
@@ -137,8 +137,8 @@ final class AttentionMatcher {
             throw unsupported(where + ": no attention output projection below " + GraphView.describe(node));
         }
         KvCache cache = cache(graphInputs(node, 4), graphOutputs(node, 1));
-        return new AttentionBlock(node.getName(), AttentionKind.ORT_ATTENTION, query, key, value, output, heads, heads,
-                width / heads, null, cache, null);
+        return new AttentionBlock(node.getName(), node.getOutput(0), AttentionKind.ORT_ATTENTION, query, key, value,
+                output, heads, heads, width / heads, null, cache, null);
     }
 
     /**
@@ -203,7 +203,7 @@ final class AttentionMatcher {
         if (bias != null && (bias.isEmpty() || !perHeadBias(bias, heads))) {
             bias = null;
         }
-        return new AttentionBlock(node.getName(), kind, query, key, value, output, heads, kvHeads,
+        return new AttentionBlock(node.getName(), node.getOutput(0), kind, query, key, value, output, heads, kvHeads,
                 query.outFeatures() / heads, memory, cache(past, present), bias);
     }
 

@@ -60,8 +60,8 @@ public record LayerBlock(int index, String input, String output, String softmax,
             Projection value, Projection attentionOutput, Projection ffnUp, Projection ffnDown, int headCount,
             int headSize, String activation, NormPlacement norm) {
         this(index, input, output, softmax, query, key, value, attentionOutput, ffnUp, ffnDown, headCount, headSize,
-                activation, norm, new AttentionBlock(softmax, AttentionKind.PLAIN, query, key, value, attentionOutput,
-                        headCount, headCount, headSize, null, KvCache.NONE, null), null, null, null, null);
+                activation, norm, new AttentionBlock(softmax, "", AttentionKind.PLAIN, query, key, value,
+                        attentionOutput, headCount, headCount, headSize, null, KvCache.NONE, null), null, null, null, null);
     }
 
     /**

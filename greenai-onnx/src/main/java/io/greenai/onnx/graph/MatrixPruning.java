@@ -143,7 +143,7 @@ public final class MatrixPruning {
         kept.put(attention.key(), kvFeatures);
         kept.put(attention.value(), kvFeatures);
         keepProjectionOutputs(kept, where);
-        NodeProto anchor = node(attention.anchor());
+        NodeProto anchor = anchor(attention);
         switch (attention.kind()) {
             case PLAIN -> {
                 for (Projection projection : kept.keySet()) {
@@ -259,7 +259,7 @@ public final class MatrixPruning {
 
     /** Inserts {@code Gather(bias, keptHeads, axis=1)} in front of the layer's use of a shared score bias. */
     private void sliceScoreBias(AttentionBlock attention, int[] keptHeads, String where) {
-        NodeProto anchor = node(attention.anchor());
+        NodeProto anchor = anchor(attention);
         NodeProto reader = null;
         Deque<String> pending = new ArrayDeque<>();
         if (anchor.getOpType().equals("Softmax")) {
@@ -510,9 +510,13 @@ public final class MatrixPruning {
         }
     }
 
-    private NodeProto node(String name) {
-        return view.nodes().stream().filter(n -> n.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no node named '" + name + "'"));
+    private NodeProto anchor(AttentionBlock attention) {
+        NodeProto node = view.producer(attention.anchorOutput());
+        if (node == null) {
+            throw new IllegalStateException("no node produces '" + attention.anchorOutput() + "', the output of "
+                    + "attention node '" + attention.anchor() + "'");
+        }
+        return node;
     }
 
     private NodeProto reshapeBelow(String tensor, String where) {

@@ -49,14 +49,4 @@ public record Projection(String node, String weight, boolean transposed, String 
     Projection slice(String output, int offset, int width) {
         return new Projection(node, weight, transposed, bias, input, output, inFeatures, width, this.offset + offset);
     }
-
-    /**
-     * Tells whether this projection is a slice of a weight it shares with other projections.
-     *
-     * @param weightColumns the weight's output width
-     * @return true if the weight has more output columns than this projection uses
-     */
-    boolean isSliceOf(int weightColumns) {
-        return offset != 0 || outFeatures != weightColumns;
-    }
 }

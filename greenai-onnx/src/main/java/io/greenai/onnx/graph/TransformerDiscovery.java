@@ -448,7 +448,8 @@ public final class TransformerDiscovery {
         int placed = chains.stream().mapToInt(List::size).sum();
         if (placed != layers.size()) {
             LayerBlock stray = layers.stream().filter(l -> chains.stream().flatMap(List::stream)
-                    .noneMatch(c -> c.softmax().equals(l.softmax()))).findFirst().orElseThrow();
+                    .noneMatch(c -> c.attention().anchorOutput().equals(l.attention().anchorOutput())))
+                    .findFirst().orElseThrow();
             throw unsupported("layer anchored at '" + stray.softmax() + "' reads residual tensor '" + stray.input()
                     + "', which no chain of layers starts from: the layers do not form stacks");
         }
@@ -472,8 +473,7 @@ public final class TransformerDiscovery {
 
     /** Orders chains by graph position and names them encoder or decoder. */
     private List<String> names(List<List<LayerBlock>> chains) {
-        chains.sort(java.util.Comparator.comparingInt(c -> graph.position(graph.nodes().stream()
-                .filter(n -> n.getName().equals(c.get(0).softmax())).findFirst().orElseThrow())));
+        chains.sort(java.util.Comparator.comparingInt(c -> graph.position(anchorNode(c.get(0)))));
         List<String> roles = new ArrayList<>();
         for (List<LayerBlock> chain : chains) {
             boolean decoder = chain.stream().anyMatch(l -> l.crossAttention() != null || l.cache().isPresent()
@@ -491,7 +491,7 @@ public final class TransformerDiscovery {
     }
 
     private NodeProto anchorNode(LayerBlock layer) {
-        return graph.nodes().stream().filter(n -> n.getName().equals(layer.softmax())).findFirst().orElseThrow();
+        return graph.producer(layer.attention().anchorOutput());
     }
 
     private static String architecture(String name, List<LayerBlock> layers, boolean only) {
