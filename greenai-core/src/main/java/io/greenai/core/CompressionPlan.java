@@ -16,6 +16,8 @@ import java.util.Optional;
  * <p>A plan without calibration texts can be written as a string and read back:
  * {@code removeLayers=6,prune=0.5,distill,quantize=INT8}; the empty plan is {@code original}.
  * Layer indices in {@code removeLayersAt} are separated by semicolons: {@code removeLayersAt=9;10;11}.
+ * A layer stack other than the main one is named before a colon: {@code removeLayersAt=decoder:4;5},
+ * {@code removeLayers=decoder:2}.
  * Steps may also be joined with {@code +} instead of a comma ({@code removeLayers=6+prune=0.5}), for
  * command lines that split on commas, such as JMH's {@code -p}.
  *
@@ -89,32 +91,43 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
     }
 
     /**
-     * Checks the plan against a model's structure: layer counts and indices must leave at least one
-     * layer.
+     * Checks the plan against a model's structure: the named stack must exist, and layer counts and
+     * indices must leave at least one layer in it.
      *
      * @param structure the structure of the model the plan will run on
-     * @throws IllegalArgumentException naming the value that does not fit the model
+     * @throws IllegalArgumentException naming the value (or the stack) that does not fit the model
      */
     public void checkAgainst(ModelStructure structure) {
-        int layers = structure.layerCount();
         step(CompressionStep.RemoveLayers.class).ifPresent(step -> {
+            StackInfo stack = stackOf(structure, step.stack());
+            int layers = stack.layerCount();
             if (step.count() >= layers) {
                 throw new IllegalArgumentException("removeLayers(" + step.count() + ") would leave no layer in a "
-                        + layers + "-layer model: n must be in [0, " + layers + ")");
+                        + layers + "-layer " + where(step.stack()) + ": n must be in [0, " + layers + ")");
             }
         });
         step(CompressionStep.RemoveLayersAt.class).ifPresent(step -> {
+            StackInfo stack = stackOf(structure, step.stack());
+            int layers = stack.layerCount();
             for (int index : step.indices()) {
                 if (index >= layers) {
                     throw new IllegalArgumentException("layer index " + index + " is out of range for a " + layers
-                            + "-layer model (0.." + (layers - 1) + ")");
+                            + "-layer " + where(step.stack()) + " (0.." + (layers - 1) + ")");
                 }
             }
             if (step.indices().size() >= layers) {
                 throw new IllegalArgumentException("removeLayersAt" + step.indices() + " would leave no layer in a "
-                        + layers + "-layer model");
+                        + layers + "-layer " + where(step.stack()));
             }
         });
+    }
+
+    private static StackInfo stackOf(ModelStructure structure, String name) {
+        return name == null ? structure.stacks().get(0) : structure.stack(name);
+    }
+
+    private static String where(String stack) {
+        return stack == null ? "model" : "stack '" + stack + "'";
     }
 
     /**
@@ -166,13 +179,17 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
             String value = eq < 0 ? null : part.substring(eq + 1).trim();
             try {
                 switch (key) {
-                    case "removeLayers" -> builder.add(new CompressionStep.RemoveLayers(Integer.parseInt(required(key, value))));
+                    case "removeLayers" -> {
+                        String[] target = stackPrefix(required(key, value));
+                        builder.add(new CompressionStep.RemoveLayers(Integer.parseInt(target[1]), target[0]));
+                    }
                     case "removeLayersAt" -> {
+                        String[] target = stackPrefix(required(key, value));
                         List<Integer> indices = new ArrayList<>();
-                        for (String index : required(key, value).split(";")) {
+                        for (String index : target[1].split(";")) {
                             indices.add(Integer.parseInt(index.trim()));
                         }
-                        builder.add(new CompressionStep.RemoveLayersAt(indices));
+                        builder.add(new CompressionStep.RemoveLayersAt(indices, target[0]));
                     }
                     case "prune" -> builder.add(pruneStep(required(key, value)));
                     case "distill" -> builder.add(new CompressionStep.DistillFrom(null, distillOptions(part, value)));
@@ -200,6 +217,15 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
                     + "'");
         }
         return new DistillOptions(Double.parseDouble(value.substring("ridge:".length()).trim()));
+    }
+
+    /** Splits {@code decoder:4;5} into the stack name and the rest; the name is null without a prefix. */
+    private static String[] stackPrefix(String value) {
+        int colon = value.indexOf(':');
+        if (colon < 0) {
+            return new String[] {null, value};
+        }
+        return new String[] {value.substring(0, colon).trim(), value.substring(colon + 1).trim()};
     }
 
     /** Reads {@code 0.5} or {@code heads:0.25;ffn:0.5;importance:magnitude}. */

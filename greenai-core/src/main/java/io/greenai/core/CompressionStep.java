@@ -40,17 +40,32 @@ public sealed interface CompressionStep {
      * by {@link LayerSelection#defaultChoice(int, int)} otherwise.
      *
      * @param count how many layers to remove, at least 0
+     * @param stack the name of the layer stack to remove them from (see {@link ModelStructure#stacks()}),
+     *     or {@code null} for the main stack
      */
-    record RemoveLayers(int count) implements CompressionStep {
+    record RemoveLayers(int count, String stack) implements CompressionStep {
         /**
-         * Checks the count.
+         * Checks the count and the stack name.
          *
-         * @throws IllegalArgumentException if {@code count} is negative
+         * @throws IllegalArgumentException if {@code count} is negative or the stack name is malformed
          */
         public RemoveLayers {
             if (count < 0) {
                 throw new IllegalArgumentException("layer count to remove must be >= 0: " + count);
             }
+            if (stack != null) {
+                StackInfo.checkName(stack);
+            }
+        }
+
+        /**
+         * Remove {@code count} layers of the main stack.
+         *
+         * @param count how many layers to remove, at least 0
+         * @throws IllegalArgumentException if {@code count} is negative
+         */
+        public RemoveLayers(int count) {
+            this(count, null);
         }
 
         @Override
@@ -58,9 +73,10 @@ public sealed interface CompressionStep {
             return Stage.REMOVE;
         }
 
+        /** Renders {@code removeLayers=6}, or {@code removeLayers=decoder:2} for a named stack. */
         @Override
         public String spec() {
-            return "removeLayers=" + count;
+            return "removeLayers=" + (stack == null ? "" : stack + ":") + count;
         }
     }
 
@@ -68,12 +84,15 @@ public sealed interface CompressionStep {
      * Remove exactly the layers at these indices.
      *
      * @param indices distinct, non-negative layer indices, kept in ascending order
+     * @param stack the name of the layer stack they index (see {@link ModelStructure#stacks()}), or
+     *     {@code null} for the main stack
      */
-    record RemoveLayersAt(List<Integer> indices) implements CompressionStep {
+    record RemoveLayersAt(List<Integer> indices, String stack) implements CompressionStep {
         /**
          * Copies, checks and sorts the indices.
          *
-         * @throws IllegalArgumentException if the list is empty, or an index is negative or repeated
+         * @throws IllegalArgumentException if the list is empty, an index is negative or repeated, or
+         *     the stack name is malformed
          */
         public RemoveLayersAt {
             Objects.requireNonNull(indices, "indices");
@@ -88,7 +107,20 @@ public sealed interface CompressionStep {
             if (indices.stream().distinct().count() != indices.size()) {
                 throw new IllegalArgumentException("layer index repeated in " + indices);
             }
+            if (stack != null) {
+                StackInfo.checkName(stack);
+            }
             indices = indices.stream().sorted().toList();
+        }
+
+        /**
+         * Remove the layers at these indices of the main stack.
+         *
+         * @param indices distinct, non-negative layer indices
+         * @throws IllegalArgumentException if the list is empty, or an index is negative or repeated
+         */
+        public RemoveLayersAt(List<Integer> indices) {
+            this(indices, null);
         }
 
         @Override
@@ -96,9 +128,13 @@ public sealed interface CompressionStep {
             return Stage.REMOVE;
         }
 
+        /** Renders {@code removeLayersAt=9;10;11}, or {@code removeLayersAt=decoder:4;5} for a named stack. */
         @Override
         public String spec() {
             StringBuilder out = new StringBuilder("removeLayersAt=");
+            if (stack != null) {
+                out.append(stack).append(':');
+            }
             for (int i = 0; i < indices.size(); i++) {
                 out.append(i == 0 ? "" : ";").append(indices.get(i));
             }

@@ -45,8 +45,9 @@ public final class Compressor<M extends CompressibleModel<M>> {
     }
 
     /**
-     * Removes {@code n} whole transformer layers. With {@link #calibrateWith calibration texts} the
-     * most redundant layers on that data go; otherwise {@link LayerSelection#defaultChoice}.
+     * Removes {@code n} whole transformer layers of the main stack (the only one, or the encoder of an
+     * encoder-decoder). With {@link #calibrateWith calibration texts} the most redundant layers on that
+     * data go; otherwise {@link LayerSelection#defaultChoice}.
      *
      * @param n layers to remove, at least 0 and (checked in {@code build()}) below the layer count
      * @return this compressor
@@ -59,7 +60,7 @@ public final class Compressor<M extends CompressibleModel<M>> {
     }
 
     /**
-     * Removes exactly the layers at these indices (0 is the layer nearest the input).
+     * Removes exactly the layers at these indices of the main stack (0 is the layer nearest the input).
      *
      * @param indices distinct, non-negative indices, at least one
      * @return this compressor
@@ -77,8 +78,47 @@ public final class Compressor<M extends CompressibleModel<M>> {
     }
 
     /**
+     * Removes {@code n} whole layers of a chosen stack, e.g. the decoder of a T5 model (see
+     * {@link ModelStructure#stacks()} for the names). The layers are chosen as by
+     * {@link #removeLayers(int)}. One plan removes layers from one stack; to shorten both stacks of an
+     * encoder-decoder, compress the result again.
+     *
+     * @param stack the stack's name, e.g. {@code decoder}; checked against the model in {@code build()}
+     * @param n layers to remove, at least 0 and (checked in {@code build()}) below the stack's layer count
+     * @return this compressor
+     * @throws IllegalArgumentException if {@code n} is negative or the name is malformed
+     * @throws IllegalStateException if layer removal was already set
+     */
+    public Compressor<M> removeLayers(String stack, int n) {
+        plan.add(new CompressionStep.RemoveLayers(n, Objects.requireNonNull(stack, "stack")));
+        return this;
+    }
+
+    /**
+     * Removes exactly the layers at these indices of a chosen stack (0 is the stack's layer nearest
+     * its input).
+     *
+     * @param stack the stack's name, e.g. {@code decoder}; checked against the model in {@code build()}
+     * @param indices distinct, non-negative indices, at least one
+     * @return this compressor
+     * @throws IllegalArgumentException if an index is negative or repeated, none is given, or the name
+     *     is malformed
+     * @throws IllegalStateException if layer removal was already set
+     */
+    public Compressor<M> removeLayersAt(String stack, int... indices) {
+        Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(indices, "indices");
+        List<Integer> boxed = new ArrayList<>();
+        for (int index : indices) {
+            boxed.add(index);
+        }
+        plan.add(new CompressionStep.RemoveLayersAt(boxed, stack));
+        return this;
+    }
+
+    /**
      * Removes this fraction of the prunable projection weights: in every layer, that fraction of the
-     * attention heads and of the feed-forward neurons, the least important first (activation-aware with
+     * attention heads and of the feed-forward neurons of every stack, the least important first (activation-aware with
      * {@link #calibrateWith calibration texts}, weight magnitude otherwise). At least one head and one
      * neuron stay in every layer.
      *

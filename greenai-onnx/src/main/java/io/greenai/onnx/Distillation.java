@@ -1,5 +1,6 @@
 package io.greenai.onnx;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.greenai.core.UnsupportedModelException;
 import io.greenai.core.fit.RidgeRegression;
@@ -69,18 +70,21 @@ final class Distillation {
         long start = System.nanoTime();
         TransformerStack studentStack = student.transformerStack();
         TransformerStack teacherStack = teacher.transformerStack();
+        GraphView studentGraph = new GraphView(student.proto().getGraph());
+        GraphView teacherGraph = new GraphView(teacher.proto().getGraph());
         OnnxModel current = student;
         for (int j = 0; j < studentStack.layers().size(); j++) {
             long layerStart = System.nanoTime();
             LayerBlock layer = studentStack.layers().get(j);
-            LayerBlock same = teacherStack.layers().get(teacherLayerOf[j]);
-            LayerBlock end = teacherStack.layers().get(teacherSpanEnd[j]);
+            Taps taps = Taps.of(studentGraph, layer);
+            Taps same = Taps.of(teacherGraph, teacherStack.layers().get(teacherLayerOf[j]));
+            Taps end = Taps.of(teacherGraph, teacherStack.layers().get(teacherSpanEnd[j]));
             List<FloatTensor[]> targets = collect(teacher, List.of(same.attentionResidual(), end.ffnResidual()));
-            if (end != same && layer.outputNormScale() != null) {
-                current = copyNorm(current, teacher, layer, end);
+            if (teacherSpanEnd[j] != teacherLayerOf[j] && taps.normScale() != null) {
+                current = copyNorm(current, teacher, taps, end);
             }
-            current = refit(current, layer.attentionOutput(), layer.attentionSkip(), targets, 0);
-            current = refit(current, layer.ffnDown(), layer.ffnSkip(), targets, 1);
+            current = refit(current, layer.attentionOutput(), taps.attentionSkip(), targets, 0);
+            current = refit(current, layer.ffnDown(), taps.ffnSkip(), targets, 1);
             LOG.info("{}: distilled layer {} (teacher layers {}..{}) in {} ms", student.name(), j, teacherLayerOf[j],
                     teacherSpanEnd[j], (System.nanoTime() - layerStart) / 1_000_000);
         }
@@ -122,19 +126,84 @@ final class Distillation {
     }
 
     /** Gives the student layer's output LayerNorm the scale and shift of the teacher layer it now ends. */
-    private static OnnxModel copyNorm(OnnxModel student, OnnxModel teacher, LayerBlock layer, LayerBlock end) {
-        if (end.outputNormScale() == null) {
+    private static OnnxModel copyNorm(OnnxModel student, OnnxModel teacher, Taps layer, Taps end) {
+        if (end.normScale() == null) {
             return student;
         }
         GraphEditor teacherGraph = new GraphEditor(teacher.proto());
         GraphEditor editor = new GraphEditor(student.proto());
-        editor.replaceInitializer(teacherGraph.initializer(end.outputNormScale()).toBuilder()
-                .setName(layer.outputNormScale()).build());
-        if (layer.outputNormBias() != null && end.outputNormBias() != null) {
-            editor.replaceInitializer(teacherGraph.initializer(end.outputNormBias()).toBuilder()
-                    .setName(layer.outputNormBias()).build());
+        editor.replaceInitializer(teacherGraph.initializer(end.normScale()).toBuilder()
+                .setName(layer.normScale()).build());
+        if (layer.normBias() != null && end.normBias() != null) {
+            editor.replaceInitializer(teacherGraph.initializer(end.normBias()).toBuilder()
+                    .setName(layer.normBias()).build());
         }
         return student.derive(editor.build());
+    }
+
+    /**
+     * The tensors distillation reads around one layer of plain operators: both residual sums and the
+     * skip inputs they add, and a post-norm layer's output LayerNorm scale and shift (null otherwise).
+     */
+    private record Taps(String attentionSkip, String attentionResidual, String ffnSkip, String ffnResidual,
+            String normScale, String normBias) {
+
+        static Taps of(GraphView graph, LayerBlock layer) {
+            String where = "layer " + layer.index();
+            if (layer.fusedStart() != null || layer.fusedEnd() != null || layer.crossAttention() != null) {
+                throw new UnsupportedModelException(where + ": distillation refits layers of plain operators; this "
+                        + "layer uses fused normalisation or cross-attention");
+            }
+            NodeProto attention = residualAdd(graph, layer.attentionOutput().output(), where);
+            NodeProto ffn = residualAdd(graph, layer.ffnDown().output(), where);
+            String scale = null;
+            String bias = null;
+            if (layer.norm() == io.greenai.core.NormPlacement.POST) {
+                NodeProto last = graph.producer(layer.output());
+                if (last != null && last.getOpType().equals("LayerNormalization")) {
+                    scale = last.getInput(1);
+                    bias = last.getInputCount() > 2 && !last.getInput(2).isEmpty() ? last.getInput(2) : null;
+                } else if (last != null && last.getOpType().equals("Add")) {
+                    bias = constantOf(graph, last);
+                    NodeProto mul = graph.producer(nonConstantOf(graph, last));
+                    scale = mul != null && mul.getOpType().equals("Mul") ? constantOf(graph, mul) : null;
+                }
+            }
+            return new Taps(otherInput(attention, layer.attentionOutput().output()), attention.getOutput(0),
+                    otherInput(ffn, layer.ffnDown().output()), ffn.getOutput(0), scale, bias);
+        }
+
+        private static NodeProto residualAdd(GraphView graph, String tensor, String where) {
+            for (NodeProto user : graph.consumers(tensor)) {
+                if (user.getOpType().equals("Add") && user.getInputCount() == 2
+                        && !graph.isConstant(otherInput(user, tensor))) {
+                    return user;
+                }
+            }
+            throw new UnsupportedModelException(where + ": no residual Add reads '" + tensor + "'");
+        }
+
+        private static String otherInput(NodeProto add, String tensor) {
+            return add.getInput(0).equals(tensor) ? add.getInput(1) : add.getInput(0);
+        }
+
+        private static String constantOf(GraphView graph, NodeProto node) {
+            for (String input : node.getInputList()) {
+                if (graph.initializer(input) != null) {
+                    return input;
+                }
+            }
+            return null;
+        }
+
+        private static String nonConstantOf(GraphView graph, NodeProto node) {
+            for (String input : node.getInputList()) {
+                if (!graph.isConstant(input)) {
+                    return input;
+                }
+            }
+            return node.getInput(0);
+        }
     }
 
     private static double[][] toDoubles(WeightMatrix matrix) {

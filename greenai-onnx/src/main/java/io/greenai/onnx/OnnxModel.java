@@ -54,7 +54,7 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
     private final Path tokenizer;
     /** Files this model or its ancestors were loaded from: {@link #save} never overwrites them. */
     private final List<Path> origins;
-    private volatile TransformerStack stack;
+    private volatile List<TransformerStack> stacks;
 
     private OnnxModel(ModelProto proto, String name, Path tokenizer, List<Path> origins) {
         this.proto = proto;
@@ -169,29 +169,54 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
     }
 
     /**
-     * Discovers the transformer layer stack (computed once, then cached).
+     * Discovers the transformer layer stacks (computed once, then cached).
      *
-     * @return the structure
+     * @return the structure: the main stack's layers, and every stack in {@link ModelStructure#stacks()}
      * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands
      */
     @Override
     public ModelStructure structure() {
-        return transformerStack().structure();
+        return TransformerStack.structure(transformerStacks());
     }
 
     /**
-     * Returns the discovered layer stack with its graph details (tensors and projections).
+     * Returns the main layer stack (the only one, or the encoder of an encoder-decoder) with its graph
+     * details (tensors and projections).
      *
      * @return the stack
      * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands
      */
     public TransformerStack transformerStack() {
-        TransformerStack result = stack;
+        return transformerStacks().get(0);
+    }
+
+    /**
+     * Returns every layer stack with its graph details, the main one first.
+     *
+     * @return the stacks, at least one
+     * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands
+     */
+    public List<TransformerStack> transformerStacks() {
+        List<TransformerStack> result = stacks;
         if (result == null) {
-            result = TransformerDiscovery.discover(new GraphView(proto.getGraph()), name);
-            stack = result;
+            result = TransformerDiscovery.discoverAll(new GraphView(proto.getGraph()), name);
+            stacks = result;
         }
         return result;
+    }
+
+    /**
+     * Returns a layer stack by name.
+     *
+     * @param stackName the name, e.g. {@code decoder} (see {@link ModelStructure#stacks()})
+     * @return the stack
+     * @throws IllegalArgumentException if the model has no stack of that name
+     * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands
+     */
+    public TransformerStack transformerStack(String stackName) {
+        return transformerStacks().stream().filter(s -> s.name().equals(stackName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("model '" + name + "' has no layer stack named '"
+                        + stackName + "'; it has " + transformerStacks().stream().map(TransformerStack::name).toList()));
     }
 
     /**

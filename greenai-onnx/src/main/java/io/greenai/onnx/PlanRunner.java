@@ -30,6 +30,8 @@ final class PlanRunner {
     static final String VERSION_KEY = "greenai.version";
     /** Metadata key: the indices, in the input model, of the layers removed. */
     static final String REMOVED_KEY = "greenai.removed_layers";
+    /** Metadata key: the past inputs and present outputs that left the graph with the removed layers. */
+    static final String REMOVED_CACHES_KEY = "greenai.removed_caches";
     /** Metadata key: per layer after removal, heads and neurons kept of the total, e.g. {@code 0:6/12h,768/1536n}. */
     static final String PRUNED_KEY = "greenai.pruned";
 
@@ -39,33 +41,44 @@ final class PlanRunner {
     static OnnxModel run(OnnxModel model, CompressionPlan plan) {
         rejectUnimplemented(plan);
         long start = System.nanoTime();
-        TransformerStack original = model.transformerStack();
         Map<String, String> record = new LinkedHashMap<>();
         OnnxModel current = model;
 
-        List<Integer> removed = layersToRemove(model, original, plan);
+        var removal = removalStack(model, plan);
+        List<Integer> removed = layersToRemove(model, removal, plan);
         if (!removed.isEmpty()) {
-            TransformerStack stack = original;
+            TransformerStack stack = removal;
             current = edit(current, editor -> LayerRemoval.remove(editor, stack, removed));
-            record.put(REMOVED_KEY, removed.stream().map(String::valueOf).collect(Collectors.joining(",")));
-            LOG.info("{}: removed layers {} in {} ms", model.name(), removed, millisSince(start));
+            String indices = removed.stream().map(String::valueOf).collect(Collectors.joining(","));
+            record.put(REMOVED_KEY, stackNamed(plan) ? stack.name() + ":" + indices : indices);
+            List<String> caches = LayerRemoval.removedCaches(stack, removed);
+            if (!caches.isEmpty()) {
+                record.put(REMOVED_CACHES_KEY, String.join(",", caches));
+            }
+            LOG.info("{}: removed layers {} of stack '{}' in {} ms", model.name(), removed, stack.name(),
+                    millisSince(start));
         }
 
         var prune = plan.step(CompressionStep.PruneMatrices.class);
         if (prune.isPresent() && (prune.get().headRatio() > 0 || prune.get().ffnRatio() > 0)) {
             long pruneStart = System.nanoTime();
             OnnxModel input = current;
-            TransformerStack stack = input.transformerStack();
-            List<MatrixPruning.LayerChoice> choices = PruningImportance.choose(input, stack, prune.get().headRatio(),
-                    prune.get().ffnRatio(), prune.get().importance(),
-                    CalibrationBatches.of(input, plan, "activation-aware pruning"));
+            List<TransformerStack> stacks = input.transformerStacks();
+            List<String> summary = new java.util.ArrayList<>();
             GraphView view = new GraphView(input.proto().getGraph());
-            current = edit(input, editor -> MatrixPruning.prune(editor, view, stack, choices));
-            record.put(PRUNED_KEY, choices.stream()
-                    .map(c -> c.layer() + ":" + c.keptHeads().length + "/" + stack.layers().get(c.layer()).headCount()
-                            + "h," + c.keptNeurons().length + "/" + stack.layers().get(c.layer()).ffnUp().outFeatures()
-                            + "n")
-                    .collect(Collectors.joining(";")));
+            Map<TransformerStack, List<MatrixPruning.LayerChoice>> chosen = new LinkedHashMap<>();
+            for (TransformerStack stack : stacks) {
+                chosen.put(stack, PruningImportance.choose(input, stack, prune.get().headRatio(),
+                        prune.get().ffnRatio(), prune.get().importance(),
+                        CalibrationBatches.of(input, plan, "activation-aware pruning")));
+            }
+            current = edit(input, editor -> chosen.forEach((stack, choices) -> MatrixPruning.prune(editor, view,
+                    stack, choices)));
+            chosen.forEach((stack, choices) -> choices.forEach(c -> summary.add((stacks.size() > 1
+                    ? stack.name() + "." : "") + c.layer() + ":" + c.keptHeads().length + "/"
+                    + stack.layers().get(c.layer()).headCount() + "h," + c.keptNeurons().length + "/"
+                    + stack.layers().get(c.layer()).ffnUp().outFeatures() + "n")));
+            record.put(PRUNED_KEY, String.join(";", summary));
             LOG.info("{}: pruned heads and neurons in {} ms", model.name(), millisSince(pruneStart));
         }
 
@@ -147,6 +160,19 @@ final class PlanRunner {
                         + GreenAi.version() + "); plan: " + plan);
             }
         }
+    }
+
+    /** The stack a plan removes layers from: the named one, or the main stack. */
+    private static TransformerStack removalStack(OnnxModel model, CompressionPlan plan) {
+        String name = plan.step(CompressionStep.RemoveLayersAt.class).map(CompressionStep.RemoveLayersAt::stack)
+                .orElse(plan.step(CompressionStep.RemoveLayers.class).map(CompressionStep.RemoveLayers::stack)
+                        .orElse(null));
+        return name == null ? model.transformerStack() : model.transformerStack(name);
+    }
+
+    private static boolean stackNamed(CompressionPlan plan) {
+        return plan.step(CompressionStep.RemoveLayersAt.class).map(s -> s.stack() != null).orElse(false)
+                || plan.step(CompressionStep.RemoveLayers.class).map(s -> s.stack() != null).orElse(false);
     }
 
     private static List<Integer> layersToRemove(OnnxModel model, TransformerStack stack, CompressionPlan plan) {

@@ -46,30 +46,42 @@ final class PruningImportance {
             WeightMatrix value = weight(model, layer.value().weight(), layer.value().transposed());
             WeightMatrix output = weight(model, layer.attentionOutput().weight(), layer.attentionOutput().transposed());
             WeightMatrix up = weight(model, layer.ffnUp().weight(), layer.ffnUp().transposed());
+            WeightMatrix gate = layer.ffnGate() == null ? null
+                    : weight(model, layer.ffnGate().weight(), layer.ffnGate().transposed());
             WeightMatrix down = weight(model, layer.ffnDown().weight(), layer.ffnDown().transposed());
-            double[] headScores = new double[layer.headCount()];
-            double[] neuronScores = new double[up.out()];
             int size = layer.headSize();
-            for (int h = 0; h < headScores.length; h++) {
+            int groupSize = layer.attention().groupSize();
+            int valueOffset = layer.value().offset();
+            // Heads go in whole groups (one key/value head and the query heads that share it); a group
+            // scores the sum of its query heads' scores.
+            double[] groupScores = new double[layer.kvHeadCount()];
+            for (int h = 0; h < layer.headCount(); h++) {
+                int group = h / groupSize;
                 if (activation) {
                     for (int f = h * size; f < (h + 1) * size; f++) {
-                        headScores[h] += inputNorms[2 * i][f] * rowL1(output, f);
+                        groupScores[group] += inputNorms[2 * i][f] * rowL1(output, f);
                     }
                 } else {
-                    headScores[h] = Math.sqrt(columnsSquares(value, h * size, size))
+                    groupScores[group] += Math.sqrt(columnsSquares(value, valueOffset + group * size, size))
                             * Math.sqrt(rowsSquares(output, h * size, size));
                 }
             }
+            double[] neuronScores = new double[layer.ffnUp().outFeatures()];
+            int upOffset = layer.ffnUp().offset();
             for (int n = 0; n < neuronScores.length; n++) {
+                double in = columnsSquares(up, upOffset + n, 1)
+                        + (gate == null ? 0 : columnsSquares(gate, layer.ffnGate().offset() + n, 1));
                 neuronScores[n] = activation
                         ? inputNorms[2 * i + 1][n] * rowL1(down, n)
-                        : Math.sqrt(columnsSquares(up, n, 1)) * Math.sqrt(rowsSquares(down, n, 1));
+                        : Math.sqrt(in) * Math.sqrt(rowsSquares(down, n, 1));
             }
-            int[] heads = MatrixPruning.keepHighest(headScores, (int) Math.round(headRatio * headScores.length));
+            int[] groups = MatrixPruning.keepHighest(groupScores, (int) Math.round(headRatio * groupScores.length));
+            int[] heads = java.util.Arrays.stream(groups)
+                    .flatMap(g -> java.util.stream.IntStream.range(g * groupSize, (g + 1) * groupSize)).toArray();
             int[] neurons = MatrixPruning.keepHighest(neuronScores, (int) Math.round(ffnRatio * neuronScores.length));
             choices.add(new MatrixPruning.LayerChoice(i, heads, neurons));
-            table.append(String.format("%n  layer %2d  heads %2d -> %2d  neurons %5d -> %5d", i, headScores.length,
-                    heads.length, neuronScores.length, neurons.length));
+            table.append(String.format("%n  %s layer %2d  heads %2d -> %2d  neurons %5d -> %5d", stack.name(), i,
+                    layer.headCount(), heads.length, neuronScores.length, neurons.length));
         }
         LOG.info("{}: pruning by {} importance{}", model.name(), activation ? "activation-aware (Wanda)" : "weight-magnitude",
                 table);

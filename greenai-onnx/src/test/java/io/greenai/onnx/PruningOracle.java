@@ -5,8 +5,8 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import io.greenai.onnx.graph.LayerBlock;
 import io.greenai.onnx.graph.Tensors;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.greenai.onnx.graph.TransformerStack;
+import io.greenai.onnx.runtime.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The reference edit for structured pruning: removing head h of a layer equals zeroing the rows of
  * its output-projection weight that belong to h; removing neuron j equals zeroing row j of its
- * down-projection weight. Works on MatMul weights stored [in, out].
+ * down-projection weight. Works on MatMul weights stored [in, out], float32 or float16 (a zero is all
+ * zero bits in both).
  */
 final class PruningOracle {
 
@@ -32,14 +33,13 @@ final class PruningOracle {
             if (rows == null) {
                 continue;
             }
-            float[] values = Tensors.toFloats(tensor);
-            int out = (int) tensor.getDims(1);
+            byte[] bytes = Tensors.rawBytes(tensor);
+            int rowBytes = (int) tensor.getDims(1) * Tensors.elementSize(tensor.getDataType());
             for (int row : rows) {
-                Arrays.fill(values, row * out, (row + 1) * out, 0f);
+                Arrays.fill(bytes, row * rowBytes, (row + 1) * rowBytes, (byte) 0);
             }
-            ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            buffer.asFloatBuffer().put(values);
-            graph.setInitializer(i, tensor.toBuilder().clearFloatData().setRawData(ByteString.copyFrom(buffer.array())));
+            graph.setInitializer(i, tensor.toBuilder().clearFloatData().clearInt32Data()
+                    .setRawData(ByteString.copyFrom(bytes)));
         }
         return proto.toBuilder().setGraph(graph).build();
     }
@@ -50,8 +50,8 @@ final class PruningOracle {
      */
     static List<Integer> removedRows(TensorProto original, TensorProto pruned) {
         int out = (int) original.getDims(1);
-        float[] before = Tensors.toFloats(original);
-        float[] after = Tensors.toFloats(pruned);
+        float[] before = Tensors.toFloatsWidened(original);
+        float[] after = Tensors.toFloatsWidened(pruned);
         Map<String, Integer> kept = new HashMap<>();
         for (int r = 0; r < after.length / out; r++) {
             kept.merge(Arrays.toString(Arrays.copyOfRange(after, r * out, (r + 1) * out)), 1, Integer::sum);
@@ -69,18 +69,52 @@ final class PruningOracle {
         return removed;
     }
 
-    /** The reference model for a pruned model: the original with the removed rows zeroed. */
+    /** The reference model for a pruned model: the original with the removed rows zeroed, in every stack. */
     static OnnxModel reference(OnnxModel original, OnnxModel pruned) {
         Map<String, TensorProto> after = new HashMap<>();
         pruned.proto().getGraph().getInitializerList().forEach(t -> after.put(t.getName(), t));
         Map<String, List<Integer>> zero = new HashMap<>();
-        for (LayerBlock layer : original.transformerStack().layers()) {
-            for (String weight : List.of(layer.attentionOutput().weight(), layer.ffnDown().weight())) {
-                TensorProto before = initializer(original, weight);
-                zero.put(weight, removedRows(before, after.get(weight)));
+        for (TransformerStack stack : original.transformerStacks()) {
+            for (LayerBlock layer : stack.layers()) {
+                for (String weight : List.of(layer.attentionOutput().weight(), layer.ffnDown().weight())) {
+                    TensorProto before = initializer(original, weight);
+                    zero.put(weight, removedRows(before, after.get(weight)));
+                }
             }
         }
         return OnnxModel.of(zeroRows(original.proto(), zero), original.name() + "-reference");
+    }
+
+    /** The query heads a pruned layer kept, read off its output-projection rows. */
+    static int[] keptHeads(OnnxModel original, OnnxModel pruned, LayerBlock layer) {
+        List<Integer> removed = removedRows(initializer(original, layer.attentionOutput().weight()),
+                initializer(pruned, layer.attentionOutput().weight()));
+        return java.util.stream.IntStream.range(0, layer.headCount())
+                .filter(h -> !removed.contains(h * layer.headSize())).toArray();
+    }
+
+    /** The key/value heads kept when whole groups of query heads were kept. */
+    static int[] keptKvHeads(int[] keptHeads, int groupSize) {
+        return Arrays.stream(keptHeads).map(h -> h / groupSize).distinct().toArray();
+    }
+
+    /** Keeps the given indices along one axis of a tensor. */
+    static FloatTensor slice(FloatTensor tensor, int axis, int[] kept) {
+        long[] shape = tensor.shape().clone();
+        int inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= (int) shape[i];
+        }
+        int size = (int) shape[axis];
+        int outer = tensor.data().length / (inner * size);
+        float[] data = new float[outer * kept.length * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < kept.length; k++) {
+                System.arraycopy(tensor.data(), (o * size + kept[k]) * inner, data, (o * kept.length + k) * inner, inner);
+            }
+        }
+        shape[axis] = kept.length;
+        return new FloatTensor(shape, data);
     }
 
     static TensorProto initializer(OnnxModel model, String name) {

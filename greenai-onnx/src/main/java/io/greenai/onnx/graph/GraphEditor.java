@@ -28,8 +28,10 @@ public final class GraphEditor {
     private final List<NodeProto> nodes;
     private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
     private final List<ValueInfoProto> outputs;
+    private final List<ValueInfoProto> inputs;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
+    private boolean forgetShapes;
 
     /**
      * Starts editing a copy of a model's main graph.
@@ -42,6 +44,7 @@ public final class GraphEditor {
         this.nodes = new ArrayList<>(graph.getNodeList());
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         this.outputs = new ArrayList<>(graph.getOutputList());
+        this.inputs = new ArrayList<>(graph.getInputList());
         model.getMetadataPropsList().forEach(e -> metadata.put(e.getKey(), e.getValue()));
         for (NodeProto node : nodes) {
             usedNames.add(node.getName());
@@ -85,6 +88,203 @@ public final class GraphEditor {
                         .build();
                 nodes.set(i, identity);
                 return;
+            }
+        }
+        throw new IllegalArgumentException("no node produces tensor '" + tensor + "'");
+    }
+
+    /**
+     * Replaces the one node that produces all of the given tensors by {@code Identity} nodes, one per
+     * tensor: from then on each tensor carries the value of its source, and the node's other outputs
+     * are no longer produced.
+     *
+     * @param tensorToSource for each output of the node to keep, the tensor whose value it carries
+     * @throws IllegalArgumentException if the map is empty or the tensors are not all outputs of one node
+     */
+    public void bypass(Map<String, String> tensorToSource) {
+        if (tensorToSource.isEmpty()) {
+            throw new IllegalArgumentException("nothing to bypass");
+        }
+        int position = indexOf(tensorToSource.keySet().iterator().next());
+        NodeProto node = nodes.get(position);
+        if (!node.getOutputList().containsAll(tensorToSource.keySet())) {
+            throw new IllegalArgumentException("tensors " + tensorToSource.keySet() + " are not all outputs of node "
+                    + GraphView.describe(node));
+        }
+        List<NodeProto> identities = new ArrayList<>();
+        tensorToSource.forEach((tensor, source) -> identities.add(NodeProto.newBuilder()
+                .setOpType("Identity")
+                .setName(uniqueName("greenai/bypass/" + tensor))
+                .addInput(source)
+                .addOutput(tensor)
+                .build()));
+        nodes.remove(position);
+        nodes.addAll(position, identities);
+    }
+
+    /**
+     * Returns the node under edit that produces a tensor, as it stands now.
+     *
+     * @param tensor one of the node's outputs
+     * @return the node
+     * @throws IllegalArgumentException if no node produces the tensor
+     */
+    public NodeProto producer(String tensor) {
+        return nodes.get(indexOf(tensor));
+    }
+
+    /**
+     * Returns the nodes under edit that read a tensor, as they stand now.
+     *
+     * @param tensor a tensor name
+     * @return the reading nodes, in graph order (empty if none)
+     */
+    public List<NodeProto> readers(String tensor) {
+        return nodes.stream().filter(n -> readsOf(n).contains(tensor)).toList();
+    }
+
+    /**
+     * Makes every node input that reads {@code from} read {@code to} instead. Graph outputs are not
+     * renamed.
+     *
+     * @param from the tensor read now
+     * @param to the tensor to read instead
+     */
+    public void replaceReads(String from, String to) {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            if (node.getInputList().contains(from)) {
+                NodeProto.Builder builder = node.toBuilder();
+                for (int j = 0; j < builder.getInputCount(); j++) {
+                    if (builder.getInput(j).equals(from)) {
+                        builder.setInput(j, to);
+                    }
+                }
+                nodes.set(i, builder.build());
+            }
+        }
+    }
+
+    /**
+     * Sets an attribute of the node that produces {@code nodeOutput}, replacing one of the same name.
+     *
+     * @param nodeOutput one of the node's outputs, which identifies it
+     * @param attribute the attribute
+     * @throws IllegalArgumentException if no node produces {@code nodeOutput}
+     */
+    public void setAttribute(String nodeOutput, AttributeProto attribute) {
+        int position = indexOf(nodeOutput);
+        NodeProto.Builder builder = nodes.get(position).toBuilder();
+        for (int i = 0; i < builder.getAttributeCount(); i++) {
+            if (builder.getAttribute(i).getName().equals(attribute.getName())) {
+                builder.setAttribute(i, attribute);
+                nodes.set(position, builder.build());
+                return;
+            }
+        }
+        nodes.set(position, builder.addAttribute(attribute).build());
+    }
+
+    /**
+     * Adds a node just before the node that produces {@code beforeOutput}, so that it can feed it.
+     *
+     * @param node the new node; its name and outputs must be unique (see {@link #uniqueName})
+     * @param beforeOutput an output of the node the new one must precede
+     * @throws IllegalArgumentException if no node produces {@code beforeOutput}
+     */
+    public void insertBefore(NodeProto node, String beforeOutput) {
+        nodes.add(indexOf(beforeOutput), node);
+    }
+
+    /**
+     * Removes a graph input, e.g. the past key/value cache of a removed layer. Whatever still reads it
+     * must be rewired or removed before {@link #build()}.
+     *
+     * @param name the input's name
+     * @throws IllegalArgumentException if the graph has no such input
+     */
+    public void removeInput(String name) {
+        if (!inputs.removeIf(i -> i.getName().equals(name))) {
+            throw new IllegalArgumentException("the graph has no input '" + name + "'");
+        }
+    }
+
+    /**
+     * Removes a graph output, e.g. the present key/value cache of a removed layer; what only fed it
+     * becomes dead code.
+     *
+     * @param name the output's name
+     * @throws IllegalArgumentException if the graph has no such output
+     */
+    public void removeOutput(String name) {
+        if (!outputs.removeIf(o -> o.getName().equals(name))) {
+            throw new IllegalArgumentException("the graph has no output '" + name + "'");
+        }
+    }
+
+    /**
+     * Sets one dimension of a graph input's or output's declared shape to a fixed size, e.g. the head
+     * count of a key/value cache after heads were pruned.
+     *
+     * @param name the input or output
+     * @param axis the dimension
+     * @param size its new size
+     * @throws IllegalArgumentException if there is no such input or output or it declares no such axis
+     */
+    public void setDimension(String name, int axis, long size) {
+        boolean found = false;
+        for (List<ValueInfoProto> list : List.of(inputs, outputs)) {
+            for (int i = 0; i < list.size(); i++) {
+                ValueInfoProto info = list.get(i);
+                if (!info.getName().equals(name)) {
+                    continue;
+                }
+                var shape = info.getType().getTensorType().getShape();
+                if (axis < 0 || axis >= shape.getDimCount()) {
+                    throw new IllegalArgumentException("'" + name + "' declares no dimension " + axis);
+                }
+                ValueInfoProto.Builder builder = info.toBuilder();
+                builder.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(axis).clear()
+                        .setDimValue(size);
+                list.set(i, builder.build());
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("the graph has no input or output '" + name + "'");
+        }
+    }
+
+    /**
+     * Drops the shapes recorded for intermediate tensors ({@code value_info}) when the model is built,
+     * keeping their element types: edits that change widths would make them contradict the graph, and
+     * ONNX Runtime infers them again.
+     */
+    public void forgetIntermediateShapes() {
+        forgetShapes = true;
+    }
+
+    /**
+     * Returns the declared type of a graph input or output as it stands.
+     *
+     * @param name the input or output
+     * @return its value info, or null if there is none of that name
+     */
+    public ValueInfoProto graphValue(String name) {
+        for (List<ValueInfoProto> list : List.of(inputs, outputs)) {
+            for (ValueInfoProto info : list) {
+                if (info.getName().equals(name)) {
+                    return info;
+                }
+            }
+        }
+        return null;
+    }
+
+    private int indexOf(String tensor) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).getOutputList().contains(tensor)) {
+                return i;
             }
         }
         throw new IllegalArgumentException("no node produces tensor '" + tensor + "'");
@@ -149,6 +349,32 @@ public final class GraphEditor {
             }
         }
         throw new IllegalArgumentException("no node produces tensor '" + nodeOutput + "'");
+    }
+
+    /**
+     * Like {@link #setInput}, but fills absent optional inputs before {@code index} with {@code ""}
+     * (operators with optional inputs, such as {@code SkipLayerNormalization}'s beta, may omit them).
+     *
+     * @param nodeOutput the node's first output, which identifies it
+     * @param index the input position, at least 0
+     * @param tensor the tensor to read there, or {@code ""} for none
+     * @throws IllegalArgumentException if no node produces {@code nodeOutput} or the index is negative
+     */
+    public void setOptionalInput(String nodeOutput, int index, String tensor) {
+        if (index < 0) {
+            throw new IllegalArgumentException("negative input index " + index);
+        }
+        int position = indexOf(nodeOutput);
+        NodeProto.Builder builder = nodes.get(position).toBuilder();
+        while (builder.getInputCount() <= index) {
+            builder.addInput("");
+        }
+        builder.setInput(index, tensor);
+        List<String> trimmed = new ArrayList<>(builder.getInputList());
+        while (!trimmed.isEmpty() && trimmed.get(trimmed.size() - 1).isEmpty()) {
+            trimmed.remove(trimmed.size() - 1);
+        }
+        nodes.set(position, builder.clearInput().addAllInput(trimmed).build());
     }
 
     /**
@@ -298,8 +524,8 @@ public final class GraphEditor {
     }
 
     /**
-     * Returns the edited model: the original's fields with the edited nodes, initializers, outputs and
-     * metadata, and value_info kept only for tensors that still exist.
+     * Returns the edited model: the original's fields with the edited nodes, initializers, inputs,
+     * outputs and metadata, and value_info kept only for tensors that still exist.
      *
      * @return the new model
      */
@@ -313,20 +539,26 @@ public final class GraphEditor {
         List<ValueInfoProto> valueInfo = new ArrayList<>();
         for (ValueInfoProto info : original.getGraph().getValueInfoList()) {
             if (present.contains(info.getName())) {
-                valueInfo.add(info);
+                if (forgetShapes && info.getType().hasTensorType()) {
+                    ValueInfoProto.Builder typeOnly = info.toBuilder();
+                    typeOnly.getTypeBuilder().getTensorTypeBuilder().clearShape();
+                    valueInfo.add(typeOnly.build());
+                } else {
+                    valueInfo.add(info);
+                }
             }
         }
         graph.clearValueInfo().addAllValueInfo(valueInfo);
         // Older exports list initializers among the graph inputs too: drop those whose initializer went.
-        List<ValueInfoProto> inputs = new ArrayList<>();
+        List<ValueInfoProto> keptInputs = new ArrayList<>();
         Set<String> originalInitializers = new HashSet<>();
         original.getGraph().getInitializerList().forEach(t -> originalInitializers.add(t.getName()));
-        for (ValueInfoProto input : original.getGraph().getInputList()) {
+        for (ValueInfoProto input : inputs) {
             if (!originalInitializers.contains(input.getName()) || initializers.containsKey(input.getName())) {
-                inputs.add(input);
+                keptInputs.add(input);
             }
         }
-        graph.clearInput().addAllInput(inputs);
+        graph.clearInput().addAllInput(keptInputs);
         ModelProto.Builder model = original.toBuilder().setGraph(graph).clearMetadataProps();
         metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build();

@@ -260,6 +260,59 @@ public final class GraphView {
     }
 
     /**
+     * Returns a node's attribute.
+     *
+     * @param node the node
+     * @param name the attribute name
+     * @return the attribute, or empty if the node has none of that name
+     */
+    public static Optional<AttributeProto> attribute(NodeProto node, String name) {
+        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
+    }
+
+    /**
+     * Returns a node's input, treating a missing trailing optional input like an empty one.
+     *
+     * @param node the node
+     * @param index the input position
+     * @return the tensor name, or {@code ""} if the input is absent
+     */
+    public static String input(NodeProto node, int index) {
+        return index < node.getInputCount() ? node.getInput(index) : "";
+    }
+
+    /**
+     * Returns a node's output, treating a missing trailing optional output like an empty one.
+     *
+     * @param node the node
+     * @param index the output position
+     * @return the tensor name, or {@code ""} if the output is absent
+     */
+    public static String output(NodeProto node, int index) {
+        return index < node.getOutputCount() ? node.getOutput(index) : "";
+    }
+
+    /**
+     * Returns the declared type of a graph input or output.
+     *
+     * @param name the tensor name
+     * @return its value info, or empty if it is neither a graph input nor a graph output
+     */
+    public Optional<ValueInfoProto> graphValue(String name) {
+        for (ValueInfoProto input : graph.getInputList()) {
+            if (input.getName().equals(name)) {
+                return Optional.of(input);
+            }
+        }
+        for (ValueInfoProto output : graph.getOutputList()) {
+            if (output.getName().equals(name)) {
+                return Optional.of(output);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Describes a node for error messages: {@code 'name' (OpType)}.
      *
      * @param node the node

@@ -125,6 +125,90 @@ public final class Tensors {
     }
 
     /**
+     * Reads a float32 or float16 tensor as floats (float16 values widened exactly).
+     *
+     * @param tensor the tensor
+     * @return its values in row-major order
+     * @throws ModelFormatException if the tensor is neither FLOAT nor FLOAT16 or its data is inconsistent
+     */
+    public static float[] toFloatsWidened(TensorProto tensor) {
+        if (tensor.getDataType() != TensorProto.DataType.FLOAT16_VALUE) {
+            return toFloats(tensor);
+        }
+        int count = checkedCount(tensor);
+        float[] values = new float[count];
+        if (!tensor.getRawData().isEmpty()) {
+            ByteBuffer buffer = raw(tensor, count, 2);
+            for (int i = 0; i < count; i++) {
+                values[i] = halfToFloat(buffer.getShort());
+            }
+        } else {
+            // The ONNX spec stores float16 bit patterns in int32_data when raw_data is not used.
+            checkFieldCount(tensor, tensor.getInt32DataCount(), count);
+            for (int i = 0; i < count; i++) {
+                values[i] = halfToFloat((short) tensor.getInt32Data(i));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Returns a tensor's data as little-endian bytes, whether stored raw or in the typed fields.
+     *
+     * @param tensor a FLOAT or FLOAT16 tensor
+     * @return the bytes, {@link #elementSize} per element
+     * @throws ModelFormatException if the tensor has another type or its data is inconsistent
+     */
+    public static byte[] rawBytes(TensorProto tensor) {
+        int type = tensor.getDataType();
+        if (type != TensorProto.DataType.FLOAT_VALUE && type != TensorProto.DataType.FLOAT16_VALUE) {
+            throw new ModelFormatException("tensor '" + tensor.getName() + "' has data type "
+                    + TensorProto.DataType.forNumber(type) + ", expected FLOAT or FLOAT16");
+        }
+        int count = checkedCount(tensor);
+        int size = elementSize(type);
+        if (!tensor.getRawData().isEmpty()) {
+            raw(tensor, count, size);
+            return tensor.getRawData().toByteArray();
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(count * size).order(ByteOrder.LITTLE_ENDIAN);
+        if (type == TensorProto.DataType.FLOAT_VALUE) {
+            buffer.asFloatBuffer().put(toFloats(tensor));
+        } else {
+            checkFieldCount(tensor, tensor.getInt32DataCount(), count);
+            for (int i = 0; i < count; i++) {
+                buffer.putShort((short) tensor.getInt32Data(i));
+            }
+        }
+        return buffer.array();
+    }
+
+    /**
+     * Widens an IEEE 754 half-precision bit pattern to a float (exact for every value).
+     *
+     * @param bits the float16 bits
+     * @return the value
+     */
+    public static float halfToFloat(short bits) {
+        int h = bits & 0xffff;
+        int sign = (h & 0x8000) << 16;
+        int exponent = (h >>> 10) & 0x1f;
+        int mantissa = h & 0x3ff;
+        if (exponent == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        }
+        if (exponent == 0) {
+            if (mantissa == 0) {
+                return Float.intBitsToFloat(sign);
+            }
+            // Subnormal half: value = mantissa * 2^-24.
+            float value = mantissa * 0x1p-24f;
+            return sign == 0 ? value : -value;
+        }
+        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+    }
+
+    /**
      * Counts the bytes a tensor's data takes, as stored.
      *
      * @param tensor the tensor

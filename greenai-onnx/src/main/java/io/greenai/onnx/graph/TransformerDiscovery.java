@@ -1,49 +1,69 @@
 package io.greenai.onnx.graph;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import io.greenai.core.NormPlacement;
 import io.greenai.core.UnsupportedModelException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the stack of transformer layers in an ONNX graph by its shape, not by node names.
+ * Finds the stacks of transformer layers in an ONNX graph by its shape, not by node names.
  *
- * <p>Each attention {@code Softmax} anchors one layer. From it the search walks up to the
- * query-key {@code MatMul} and the query, key and value projections (constant-weight MatMuls), and
- * down to the attention output projection and its residual {@code Add}, whose other input is the
- * layer's input on the residual stream. A LayerNorm (fused {@code LayerNormalization} or decomposed
- * into ReduceMean/Sub/Pow/Sqrt/Div) after the residual marks a post-norm layer (BERT); one before the
- * projections marks a pre-norm layer (GPT-2). The feed-forward block is the second residual
- * {@code Add}: a down projection fed, through the activation, by an up projection. Consecutive layers
- * must share their residual-stream tensor, or discovery fails.
+ * <p>Each attention block is anchored on a {@code Softmax} over query-key scores (plain operators)
+ * or on an ONNX Runtime fused {@code Attention}, {@code MultiHeadAttention} or
+ * {@code GroupQueryAttention} node (see {@link AttentionMatcher}). Around each block the search finds
+ * the residual addition, a plain {@code Add} or a fused {@code SkipLayerNormalization} /
+ * {@code SkipSimplifiedLayerNormalization}, and the norm: LayerNorm or RMSNorm, fused or decomposed
+ * (see {@link NormMatcher}). A norm after the residual marks a post-norm layer (BERT); one before the
+ * projections a pre-norm layer (GPT-2, LLaMA, T5). A layer is a self-attention block, optionally a
+ * cross-attention block whose keys and values read another stack's output (T5's decoder), and a
+ * feed-forward block: a down projection fed, through the activation, by an up projection (and a gate
+ * projection in SwiGLU). Layers that share residual-stream tensors form a stack; a graph may hold
+ * several (an encoder and a decoder).
+ *
+ * <p>Anything else stops discovery with an {@link UnsupportedModelException} that names the node
+ * where the search stopped.
  */
 public final class TransformerDiscovery {
 
-    private static final Set<String> LAYOUT_OPS = Set.of("Transpose", "Reshape", "Squeeze", "Unsqueeze", "Cast",
-            "Identity", "Dropout");
-    private static final Set<String> SCORE_OPS = Set.of("Add", "Sub", "Mul", "Div", "Where", "Cast", "Clip", "Max",
-            "Min");
-    private static final int MAX_ACTIVATION_NODES = 16;
+    /** Fused operators GreenAI cannot edit safely: discovery names the first one it meets. */
+    private static final Set<String> UNSUPPORTED_OPS = Set.of("QAttention", "DecoderAttention",
+            "DecoderMaskedSelfAttention", "DecoderMaskedMultiHeadAttention", "PackedAttention",
+            "PackedMultiHeadAttention", "LongformerAttention", "SparseAttention", "PagedAttention",
+            "QOrderedAttention", "QOrderedLongformerAttention", "LinearAttention", "MoE", "QMoE", "BeamSearch",
+            "GreedySearch", "Sampling", "WhisperBeamSearch", "GemmFastGelu", "MatMulNBitsQkv", "MatMulNBitsMlp",
+            "MatMulInteger", "MatMulNBits", "DynamicQuantizeMatMul", "QLinearMatMul", "MatMulIntegerToFloat",
+            "QGemm", "MatMulBnb4", "MatMulFpQ4");
+    private static final int MAX_ACTIVATION_NODES = 24;
+    private static final Set<String> NONLINEAR = Set.of("Sigmoid", "Erf", "Tanh", "Relu", "Gelu", "FastGelu",
+            "BiasGelu", "QuickGelu", "Softplus", "Elu", "LeakyRelu", "HardSigmoid", "Mish");
 
     private final GraphView graph;
     private final String source;
+    private final ProjectionMatcher projections;
+    private final NormMatcher norms;
+    private final AttentionMatcher attentions;
 
     private TransformerDiscovery(GraphView graph, String source) {
         this.graph = graph;
         this.source = source;
+        this.projections = new ProjectionMatcher(graph);
+        this.norms = new NormMatcher(graph);
+        this.attentions = new AttentionMatcher(graph, projections, source);
     }
 
     /**
-     * Discovers the transformer stack of a graph.
+     * Discovers the main transformer stack of a graph: the only one, or the first of several (the
+     * encoder of an encoder-decoder).
      *
      * @param graph the graph
      * @param source the model's name or file, for error messages
@@ -51,7 +71,33 @@ public final class TransformerDiscovery {
      * @throws UnsupportedModelException naming what is missing and the node where the search stopped
      */
     public static TransformerStack discover(GraphView graph, String source) {
+        return discoverAll(graph, source).get(0);
+    }
+
+    /**
+     * Discovers every transformer stack of a graph, in graph order.
+     *
+     * @param graph the graph
+     * @param source the model's name or file, for error messages
+     * @return the stacks, at least one, each of at least one layer, with distinct names
+     * @throws UnsupportedModelException naming what is missing and the node where the search stopped
+     */
+    public static List<TransformerStack> discoverAll(GraphView graph, String source) {
         return new TransformerDiscovery(graph, source).discover();
+    }
+
+    /** What the residual around one attention block looks like. */
+    private record Residual(String input, String next, String nextNormalized, NormPlacement norm,
+            NormBoundary fusedStart) {
+    }
+
+    /** An attention block with its residual, before it is assigned to a layer. */
+    private record Block(AttentionBlock attention, Residual residual, String where, int position) {
+    }
+
+    /** A feed-forward block. */
+    private record FeedForward(Projection up, Projection gate, Projection down, String activation, String output,
+            NormBoundary fusedEnd) {
     }
 
     /**
@@ -64,272 +110,219 @@ public final class TransformerDiscovery {
      */
     public static Projection projectionProducing(GraphView graph, String tensor) {
         NodeProto producer = graph.producer(tensor);
-        return producer == null ? null : new TransformerDiscovery(graph, "").projectionAt(producer);
+        return producer == null ? null : new ProjectionMatcher(graph).at(producer);
     }
 
-    private TransformerStack discover() {
-        List<NodeProto> softmaxes = graph.nodes().stream().filter(n -> n.getOpType().equals("Softmax")).toList();
-        if (softmaxes.isEmpty()) {
+    private List<TransformerStack> discover() {
+        rejectUnsupportedOps();
+        List<NodeProto> anchors = graph.nodes().stream().filter(AttentionMatcher::isAnchor).toList();
+        if (anchors.isEmpty()) {
             Set<String> fused = new LinkedHashSet<>();
             for (NodeProto node : graph.nodes()) {
                 if (node.getDomain().equals("com.microsoft") || node.getOpType().contains("Attention")) {
                     fused.add(node.getOpType());
                 }
             }
-            throw unsupported("no transformer stack: the graph has no attention Softmax"
-                    + (fused.isEmpty() ? "" : " (fused operators " + fused + " are not supported yet)"));
+            throw unsupported("no transformer stack: the graph has no attention Softmax and no fused attention node "
+                    + "(com.microsoft Attention, MultiHeadAttention, GroupQueryAttention)"
+                    + (fused.isEmpty() ? "" : "; it has the fused operators " + fused));
+        }
+        List<Block> selfBlocks = new ArrayList<>();
+        Map<String, Block> crossByInput = new HashMap<>();
+        for (NodeProto anchor : anchors) {
+            String where = "attention block " + GraphView.describe(anchor);
+            AttentionBlock attention = attentions.match(anchor, where);
+            Block block = new Block(attention, residual(attention, where), where, graph.position(anchor));
+            if (attention.isCross()) {
+                crossByInput.put(block.residual().input(), block);
+            } else {
+                selfBlocks.add(block);
+            }
         }
         List<LayerBlock> layers = new ArrayList<>();
-        for (NodeProto softmax : softmaxes) {
-            layers.add(layer(layers.size(), softmax));
+        Set<Block> usedCross = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Block self : selfBlocks) {
+            layers.add(layer(self, crossByInput, usedCross));
         }
-        for (int i = 1; i < layers.size(); i++) {
-            LayerBlock previous = layers.get(i - 1);
-            LayerBlock layer = layers.get(i);
-            if (!layer.input().equals(previous.output())) {
-                throw unsupported("layer " + i + " (Softmax '" + layer.softmax() + "') reads residual tensor '"
-                        + layer.input() + "', but layer " + (i - 1) + " writes '" + previous.output()
-                        + "': the layers do not form one stack");
-            }
-            if (layer.norm() != previous.norm()) {
-                throw unsupported("layer " + i + " is " + layer.norm() + "-norm but layer " + (i - 1) + " is "
-                        + previous.norm() + "-norm");
+        for (Block cross : crossByInput.values()) {
+            if (!usedCross.contains(cross)) {
+                throw unsupported(cross.where() + ": a cross-attention block that follows no self-attention block "
+                        + "(its residual input is '" + cross.residual().input() + "')");
             }
         }
-        int hidden = layers.get(0).query().inFeatures();
-        return new TransformerStack(hidden, layers);
+        return stacks(layers);
     }
 
-    private LayerBlock layer(int index, NodeProto softmax) {
-        String where = "layer " + index + " (Softmax " + GraphView.describe(softmax) + ")";
-        NodeProto scores = findScores(softmax.getInput(0), 0);
-        if (scores == null) {
-            throw unsupported(where + ": no query-key MatMul feeds the Softmax");
-        }
-        Projection query = projectionAbove(scores.getInput(0));
-        Projection key = projectionAbove(scores.getInput(1));
-        NodeProto context = singleConsumer(softmax.getOutput(0), "MatMul");
-        if (query == null || key == null || context == null) {
-            throw unsupported(where + ": cannot find the query and key projections above "
-                    + GraphView.describe(scores) + " or the Softmax·V MatMul below");
-        }
-        Projection value = projectionAbove(context.getInput(1));
-        if (value == null) {
-            throw unsupported(where + ": cannot find the value projection above " + GraphView.describe(context));
-        }
-        String x = query.input();
-        if (!key.input().equals(x) || !value.input().equals(x)) {
-            throw unsupported(where + ": query, key and value read different tensors ('" + x + "', '" + key.input()
-                    + "', '" + value.input() + "'); cross-attention is not supported yet");
-        }
-        Projection output = projectionBelow(context.getOutput(0));
-        if (output == null) {
-            throw unsupported(where + ": no attention output projection below " + GraphView.describe(context));
-        }
-        NodeProto residual1 = residualAdd(output.output());
-        if (residual1 == null) {
-            throw unsupported(where + ": no residual Add after the attention output projection '" + output.node() + "'");
-        }
-        String skip = otherInput(residual1, output.output());
-        NormPlacement norm;
-        String ffnInput;
-        String mid;
-        if (skip.equals(x)) {
-            norm = NormPlacement.POST;
-            mid = layerNormAfter(residual1.getOutput(0))
-                    .orElseThrow(() -> unsupported(where + ": no LayerNorm after the residual Add "
-                            + GraphView.describe(residual1)));
-            ffnInput = mid;
-        } else {
-            norm = NormPlacement.PRE;
-            String normalised = layerNormAfter(skip).orElse(null);
-            if (!x.equals(normalised)) {
-                throw unsupported(where + ": the attention reads '" + x + "', which is neither the residual input '"
-                        + skip + "' nor its LayerNorm");
+    private void rejectUnsupportedOps() {
+        for (NodeProto node : graph.nodes()) {
+            boolean onnxAttention = node.getOpType().equals("Attention") && !node.getDomain().equals("com.microsoft");
+            if (UNSUPPORTED_OPS.contains(node.getOpType()) || onnxAttention) {
+                throw unsupported("node " + GraphView.describe(node) + " cannot be placed: "
+                        + (node.getOpType().contains("Integer") || node.getOpType().contains("NBits")
+                                || node.getOpType().startsWith("Q") || node.getOpType().contains("Quantize")
+                                ? "the graph is already quantized; compress the float model, then quantize it"
+                                : "GreenAI does not edit " + (node.getDomain().isEmpty() ? "" : node.getDomain() + ".")
+                                        + node.getOpType() + " nodes"));
             }
-            mid = residual1.getOutput(0);
-            ffnInput = layerNormAfter(mid).orElseThrow(() -> unsupported(where
-                    + ": no LayerNorm before the feed-forward block on '" + residual1.getOutput(0) + "'"));
         }
-        NodeProto residual2 = residualAdd(mid);
-        if (residual2 == null) {
-            throw unsupported(where + ": no feed-forward residual Add reading '" + mid + "'");
+    }
+
+    /** Finds the residual addition after an attention block's output projection and its norm placement. */
+    private Residual residual(AttentionBlock attention, String where) {
+        String out = attention.output().output();
+        String x = projections.source(attention.query().input());
+        NodeProto fused = skipNormReading(out);
+        if (fused != null) {
+            String skip = NormMatcher.otherInput(twoInputs(fused), out);
+            if (skip == null) {
+                throw unsupported(where + ": the fused norm " + GraphView.describe(fused)
+                        + " does not add the attention output to the residual stream");
+            }
+            if (skip.equals(x)) {
+                return new Residual(skip, fused.getOutput(0), null, NormPlacement.POST, null);
+            }
+            NodeProto start = graph.producer(x);
+            if (!NormMatcher.isFusedNorm(start) || !NormMatcher.residualOf(start).equals(skip)) {
+                throw unsupported(where + ": the attention reads '" + x + "', which is neither the residual stream '"
+                        + skip + "' nor the fused norm of it");
+            }
+            String sum = GraphView.output(fused, 3);
+            if (sum.isEmpty()) {
+                throw unsupported(where + ": the fused norm " + GraphView.describe(fused)
+                        + " does not output the residual sum (output 3), so the stream cannot continue");
+            }
+            return new Residual(skip, sum, fused.getOutput(0), NormPlacement.PRE, new NormBoundary(x, skip));
         }
-        Projection down = projectionAbove(otherInput(residual2, mid));
+        NodeProto add = residualAdd(out);
+        if (add == null) {
+            throw unsupported(where + ": no residual Add after the attention output projection '"
+                    + attention.output().node() + "'");
+        }
+        String skip = NormMatcher.otherInput(add, out);
+        if (skip.equals(x)) {
+            String normalized = norms.normAfter(add.getOutput(0)).orElseThrow(() -> unsupported(where
+                    + ": no LayerNorm after the residual Add " + GraphView.describe(add)));
+            return new Residual(skip, normalized, null, NormPlacement.POST, null);
+        }
+        String normalized = norms.normAfter(skip).orElse(null);
+        if (normalized == null || !projections.source(normalized).equals(x) && !normalized.equals(x)) {
+            throw unsupported(where + ": the attention reads '" + x + "', which is neither the residual input '" + skip
+                    + "' nor its LayerNorm");
+        }
+        return new Residual(skip, add.getOutput(0), null, NormPlacement.PRE, null);
+    }
+
+    private LayerBlock layer(Block self, Map<String, Block> crossByInput, Set<Block> usedCross) {
+        String where = self.where();
+        Residual residual = self.residual();
+        String stream = residual.next();
+        String normalized = residual.nextNormalized();
+        AttentionBlock cross = null;
+        Block crossBlock = crossByInput.get(stream);
+        if (crossBlock != null) {
+            if (crossBlock.residual().norm() != residual.norm()) {
+                throw unsupported(crossBlock.where() + " is " + crossBlock.residual().norm()
+                        + "-norm but its self-attention is " + residual.norm() + "-norm");
+            }
+            usedCross.add(crossBlock);
+            cross = crossBlock.attention();
+            stream = crossBlock.residual().next();
+            normalized = crossBlock.residual().nextNormalized();
+        }
+        FeedForward ffn = feedForward(stream, normalized, residual.norm(), where);
+        AttentionBlock a = self.attention();
+        return new LayerBlock(0, residual.input(), ffn.output(), a.anchor(), a.query(), a.key(), a.value(), a.output(),
+                ffn.up(), ffn.down(), a.headCount(), a.headSize(), ffn.activation(), residual.norm(), a, cross,
+                ffn.gate(), residual.fusedStart(), ffn.fusedEnd());
+    }
+
+    private FeedForward feedForward(String stream, String normalized, NormPlacement norm, String where) {
+        NodeProto fused = normalized != null || norm == NormPlacement.POST ? skipNormReading(stream) : null;
+        String ffnInput;
+        String downOut;
+        String output;
+        NormBoundary fusedEnd = null;
+        NodeProto end;
+        if (fused != null) {
+            end = fused;
+            downOut = NormMatcher.otherInput(twoInputs(fused), stream);
+            ffnInput = normalized != null ? normalized : stream;
+            String sum = GraphView.output(fused, 3);
+            if (normalized != null) {
+                output = sum.isEmpty() ? fused.getOutput(0) : sum;
+                fusedEnd = new NormBoundary(fused.getOutput(0), sum);
+            } else {
+                output = fused.getOutput(0);
+            }
+        } else {
+            NodeProto add = residualAdd(stream);
+            if (add == null) {
+                throw unsupported(where + ": no feed-forward residual Add reading '" + stream + "'");
+            }
+            end = add;
+            downOut = NormMatcher.otherInput(add, stream);
+            if (norm == NormPlacement.POST) {
+                ffnInput = stream;
+                output = norms.normAfter(add.getOutput(0)).orElseThrow(() -> unsupported(where
+                        + ": no LayerNorm after the feed-forward residual Add " + GraphView.describe(add)));
+            } else {
+                ffnInput = norms.normAfter(stream).orElseThrow(() -> unsupported(where
+                        + ": no LayerNorm before the feed-forward block on '" + stream + "'"));
+                output = add.getOutput(0);
+            }
+        }
+        Projection down = downOut == null ? null : projections.above(downOut, null);
         if (down == null) {
-            throw unsupported(where + ": no feed-forward down projection feeds the residual Add "
-                    + GraphView.describe(residual2));
+            throw unsupported(where + ": no feed-forward down projection feeds the residual "
+                    + GraphView.describe(end));
         }
         List<NodeProto> activationNodes = new ArrayList<>();
-        Projection up = upProjection(down, activationNodes, where);
-        if (!up.input().equals(ffnInput)) {
-            throw unsupported(where + ": the feed-forward up projection '" + up.node() + "' reads '" + up.input()
-                    + "', expected '" + ffnInput + "'");
+        List<Projection> inputs = inputProjections(down, activationNodes, where);
+        Projection up;
+        Projection gate = null;
+        if (inputs.size() == 1) {
+            up = inputs.get(0);
+        } else if (inputs.size() == 2) {
+            boolean firstGated = gated(inputs.get(0), activationNodes);
+            boolean secondGated = gated(inputs.get(1), activationNodes);
+            if (firstGated == secondGated) {
+                throw unsupported(where + ": the feed-forward block has two input projections ('"
+                        + inputs.get(0).node() + "', '" + inputs.get(1).node()
+                        + "') and no single one passes through the activation");
+            }
+            gate = firstGated ? inputs.get(0) : inputs.get(1);
+            up = firstGated ? inputs.get(1) : inputs.get(0);
+            if (gate.outFeatures() != up.outFeatures()) {
+                throw unsupported(where + ": the gate projection '" + gate.node() + "' is " + gate.outFeatures()
+                        + " wide, the up projection '" + up.node() + "' " + up.outFeatures());
+            }
+        } else {
+            throw unsupported(where + ": the feed-forward block has " + inputs.size() + " input projections "
+                    + inputs.stream().map(Projection::node).toList());
         }
-        NormMatch outputNorm = norm == NormPlacement.POST
-                ? layerNorm(residual2.getOutput(0)).orElseThrow(() -> unsupported(where
-                        + ": no LayerNorm after the feed-forward residual Add " + GraphView.describe(residual2)))
-                : null;
-        String layerOutput = outputNorm != null ? outputNorm.output() : residual2.getOutput(0);
-        int[] heads = headLayout(query, scores, where);
-        return new LayerBlock(index, skip, layerOutput, softmax.getName(), query, key, value, output, up, down,
-                heads[0], heads[1], activationName(activationNodes), norm, skip, residual1.getOutput(0), mid,
-                residual2.getOutput(0), outputNorm == null ? null : outputNorm.scale(),
-                outputNorm == null ? null : outputNorm.bias());
+        for (Projection projection : gate == null ? List.of(up) : List.of(up, gate)) {
+            if (!projections.source(projection.input()).equals(projections.source(ffnInput))) {
+                throw unsupported(where + ": the feed-forward up projection '" + projection.node() + "' reads '"
+                        + projection.input() + "', expected '" + ffnInput + "'");
+            }
+        }
+        return new FeedForward(up, gate, down, activationName(activationNodes, gate != null), output, fusedEnd);
     }
 
-    /** Walks up from the Softmax input through masking and scaling to a MatMul of two computed tensors. */
-    private NodeProto findScores(String tensor, int depth) {
-        NodeProto producer = graph.producer(tensor);
-        if (producer == null || depth > 8) {
-            return null;
-        }
-        if (producer.getOpType().equals("MatMul") && !graph.isConstant(producer.getInput(0))
-                && !graph.isConstant(producer.getInput(1))) {
-            return producer;
-        }
-        if (SCORE_OPS.contains(producer.getOpType())) {
-            for (String input : producer.getInputList()) {
-                if (!input.isEmpty() && !graph.isConstant(input)) {
-                    NodeProto found = findScores(input, depth + 1);
-                    if (found != null) {
-                        return found;
-                    }
-                }
+    /** The fused skip norm that reads a tensor as its input or skip, or null. */
+    private NodeProto skipNormReading(String tensor) {
+        for (NodeProto user : graph.consumers(tensor)) {
+            if (NormMatcher.SKIP_NORMS.contains(user.getOpType())
+                    && (user.getInput(0).equals(tensor) || user.getInput(1).equals(tensor))) {
+                return user;
             }
         }
         return null;
     }
 
-    /** Walks up through layout changes, scaling and bias to a constant-weight projection. */
-    private Projection projectionAbove(String tensor) {
-        String current = tensor;
-        for (int depth = 0; depth < 10; depth++) {
-            NodeProto producer = graph.producer(current);
-            if (producer == null) {
-                return null;
-            }
-            Projection projection = projectionAt(producer);
-            if (projection != null) {
-                return projection;
-            }
-            String op = producer.getOpType();
-            if (LAYOUT_OPS.contains(op)) {
-                current = producer.getInput(0);
-            } else if ((op.equals("Mul") || op.equals("Div") || op.equals("Add")) && producer.getInputCount() == 2) {
-                String next = nonConstantInput(producer);
-                if (next == null) {
-                    return null;
-                }
-                current = next;
-            } else {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Recognises a projection ending at this node: a constant-weight MatMul or Gemm, or a bias Add
-     * right after one.
-     */
-    private Projection projectionAt(NodeProto node) {
-        switch (node.getOpType()) {
-            case "MatMul", "Gemm" -> {
-                return linear(node, null, node.getOutput(0));
-            }
-            case "Add" -> {
-                if (node.getInputCount() != 2) {
-                    return null;
-                }
-                for (int i = 0; i < 2; i++) {
-                    String bias = node.getInput(i);
-                    String other = node.getInput(1 - i);
-                    NodeProto producer = graph.producer(other);
-                    if (graph.initializer(bias) != null && producer != null && graph.consumers(other).size() == 1
-                            && (producer.getOpType().equals("MatMul") || producer.getOpType().equals("Gemm"))) {
-                        Projection inner = linear(producer, bias, node.getOutput(0));
-                        if (inner != null && biasFits(bias, inner.outFeatures())) {
-                            return inner;
-                        }
-                    }
-                }
-                return null;
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    private boolean biasFits(String bias, int width) {
-        TensorProto tensor = graph.initializer(bias);
-        return tensor.getDimsCount() >= 1 && tensor.getDims(tensor.getDimsCount() - 1) == width
-                && Tensors.elementCount(tensor) == width;
-    }
-
-    private Projection linear(NodeProto node, String bias, String output) {
-        if (node.getInputCount() < 2 || graph.isConstant(node.getInput(0))) {
-            return null;
-        }
-        TensorProto weight = graph.initializer(node.getInput(1));
-        if (weight == null || weight.getDimsCount() != 2 || !Tensors.isFloatingPoint(weight)) {
-            return null;
-        }
-        boolean transposed = false;
-        String gemmBias = null;
-        if (node.getOpType().equals("Gemm")) {
-            if (GraphView.intAttribute(node, "transA", 0) != 0) {
-                return null;
-            }
-            transposed = GraphView.intAttribute(node, "transB", 0) != 0;
-            if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
-                gemmBias = node.getInput(2);
-            }
-        }
-        int in = (int) weight.getDims(transposed ? 1 : 0);
-        int out = (int) weight.getDims(transposed ? 0 : 1);
-        if (gemmBias != null && bias != null) {
-            return null;
-        }
-        return new Projection(node.getName(), node.getInput(1), transposed, bias != null ? bias : gemmBias,
-                node.getInput(0), output, in, out);
-    }
-
-    /** Walks down from the attention context through layout changes to the output projection. */
-    private Projection projectionBelow(String tensor) {
-        String current = tensor;
-        for (int depth = 0; depth < 10; depth++) {
-            List<NodeProto> users = graph.consumers(current).stream()
-                    .filter(n -> !n.getOpType().equals("Shape")).toList();
-            if (users.size() != 1) {
-                return null;
-            }
-            NodeProto user = users.get(0);
-            if ((user.getOpType().equals("MatMul") || user.getOpType().equals("Gemm"))
-                    && user.getInput(0).equals(current)) {
-                Projection plain = linear(user, null, user.getOutput(0));
-                if (plain == null) {
-                    return null;
-                }
-                if (plain.bias() != null) {
-                    return plain;
-                }
-                List<NodeProto> next = graph.consumers(user.getOutput(0));
-                if (next.size() == 1) {
-                    Projection biased = projectionAt(next.get(0));
-                    if (biased != null && biased.node().equals(user.getName())) {
-                        return biased;
-                    }
-                }
-                return plain;
-            }
-            if (!LAYOUT_OPS.contains(user.getOpType())) {
-                return null;
-            }
-            current = user.getOutput(0);
-        }
-        return null;
+    /** The node with only its first two inputs (a skip norm's input and skip), for otherInput. */
+    private static NodeProto twoInputs(NodeProto node) {
+        return node.toBuilder().clearInput().addInput(node.getInput(0)).addInput(node.getInput(1)).build();
     }
 
     /** The residual Add reading a tensor together with another computed tensor. */
@@ -337,7 +330,7 @@ public final class TransformerDiscovery {
         NodeProto found = null;
         for (NodeProto user : graph.consumers(tensor)) {
             if (user.getOpType().equals("Add") && user.getInputCount() == 2) {
-                String other = otherInput(user, tensor);
+                String other = NormMatcher.otherInput(user, tensor);
                 if (other != null && !graph.isConstant(other)) {
                     if (found != null) {
                         return null;
@@ -349,79 +342,12 @@ public final class TransformerDiscovery {
         return found;
     }
 
-    /**
-     * Matches a LayerNorm that normalises {@code tensor}: a {@code LayerNormalization} node, or the
-     * decomposed ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, then scale Mul and shift Add.
-     *
-     * @return the LayerNorm's output tensor
-     */
-    private Optional<String> layerNormAfter(String tensor) {
-        return layerNorm(tensor).map(NormMatch::output);
-    }
-
-    /** A LayerNorm found in the graph: its output and its scale and shift initializers (null if absent). */
-    private record NormMatch(String output, String scale, String bias) {
-    }
-
-    private Optional<NormMatch> layerNorm(String tensor) {
-        for (NodeProto user : graph.consumers(tensor)) {
-            if (user.getOpType().equals("LayerNormalization") && user.getInput(0).equals(tensor)) {
-                return Optional.of(new NormMatch(user.getOutput(0), user.getInput(1),
-                        user.getInputCount() > 2 && !user.getInput(2).isEmpty() ? user.getInput(2) : null));
-            }
-        }
-        for (NodeProto mean : graph.consumers(tensor)) {
-            if (!mean.getOpType().equals("ReduceMean")) {
-                continue;
-            }
-            for (NodeProto sub : graph.consumers(tensor)) {
-                if (!sub.getOpType().equals("Sub") || !sub.getInput(0).equals(tensor)
-                        || !sub.getInput(1).equals(mean.getOutput(0))) {
-                    continue;
-                }
-                for (NodeProto div : graph.consumers(sub.getOutput(0))) {
-                    NodeProto sqrt = div.getInputCount() == 2 ? graph.producer(div.getInput(1)) : null;
-                    if (div.getOpType().equals("Div") && div.getInput(0).equals(sub.getOutput(0)) && sqrt != null
-                            && sqrt.getOpType().equals("Sqrt")) {
-                        String normalized = div.getOutput(0);
-                        String scaled = affineStep(normalized, "Mul");
-                        String shifted = affineStep(scaled, "Add");
-                        return Optional.of(new NormMatch(shifted, constantOperand(scaled, normalized),
-                                constantOperand(shifted, scaled)));
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The constant operand of the node that turned {@code from} into {@code to}, or null if none did. */
-    private String constantOperand(String to, String from) {
-        if (to.equals(from)) {
-            return null;
-        }
-        NodeProto node = graph.producer(to);
-        String other = otherInput(node, from);
-        return other != null && graph.initializer(other) != null ? other : null;
-    }
-
-    private String affineStep(String tensor, String op) {
-        List<NodeProto> users = graph.consumers(tensor);
-        if (users.size() == 1 && users.get(0).getOpType().equals(op) && users.get(0).getInputCount() == 2) {
-            String other = otherInput(users.get(0), tensor);
-            if (other != null && graph.isConstant(other)) {
-                return users.get(0).getOutput(0);
-            }
-        }
-        return tensor;
-    }
-
-    /** Walks up from the down projection through the activation to the one up projection. */
-    private Projection upProjection(Projection down, List<NodeProto> activationNodes, String where) {
+    /** Walks up from the down projection through the activation to the one or two input projections. */
+    private List<Projection> inputProjections(Projection down, List<NodeProto> activationNodes, String where) {
         Set<NodeProto> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<String> pending = new ArrayDeque<>();
         pending.add(down.input());
-        Projection up = null;
+        List<Projection> found = new ArrayList<>();
         while (!pending.isEmpty()) {
             String tensor = pending.poll();
             NodeProto producer = graph.producer(tensor);
@@ -432,13 +358,11 @@ public final class TransformerDiscovery {
             if (!seen.add(producer)) {
                 continue;
             }
-            Projection projection = projectionAt(producer);
+            Projection projection = projections.at(producer);
             if (projection != null) {
-                if (up != null && !up.node().equals(projection.node())) {
-                    throw unsupported(where + ": the feed-forward block has two input projections ('" + up.node()
-                            + "', '" + projection.node() + "'): gated feed-forward blocks are not supported yet");
+                if (found.stream().noneMatch(p -> p.node().equals(projection.node()))) {
+                    found.add(projection);
                 }
-                up = projection;
                 continue;
             }
             activationNodes.add(producer);
@@ -446,21 +370,50 @@ public final class TransformerDiscovery {
                 throw unsupported(where + ": no up projection within " + MAX_ACTIVATION_NODES
                         + " nodes above the feed-forward down projection '" + down.node() + "'");
             }
-            for (String input : producer.getInputList()) {
+            // A Reshape's shape is computed from other shapes; only its data belongs to the activation.
+            List<String> data = producer.getOpType().equals("Reshape") ? List.of(producer.getInput(0))
+                    : producer.getInputList();
+            for (String input : data) {
                 if (!input.isEmpty() && !graph.isConstant(input)) {
                     pending.add(input);
                 }
             }
         }
-        if (up == null) {
+        if (found.isEmpty()) {
             throw unsupported(where + ": no up projection above the feed-forward down projection '" + down.node() + "'");
         }
-        return up;
+        return found;
     }
 
-    private static String activationName(List<NodeProto> nodes) {
+    /** Whether a projection's output reaches a non-linearity within the activation nodes. */
+    private boolean gated(Projection projection, List<NodeProto> activationNodes) {
+        Set<String> reached = new HashSet<>(List.of(projection.output()));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (NodeProto node : activationNodes) {
+                boolean reads = node.getInputList().stream().anyMatch(reached::contains);
+                if (reads && NONLINEAR.contains(node.getOpType())) {
+                    return true;
+                }
+                // A Mul of two computed tensors is the gating product itself: the gate stops there.
+                boolean gating = node.getOpType().equals("Mul")
+                        && node.getInputList().stream().noneMatch(graph::isConstant);
+                if (reads && !gating && reached.addAll(node.getOutputList())) {
+                    grew = true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String activationName(List<NodeProto> nodes, boolean gated) {
         Set<String> ops = new LinkedHashSet<>();
         nodes.forEach(n -> ops.add(n.getOpType()));
+        if (gated) {
+            return ops.contains("Sigmoid") || ops.contains("Silu") ? "swiglu"
+                    : ops.contains("Relu") ? "reglu" : "geglu";
+        }
         if (ops.isEmpty()) {
             return "identity";
         }
@@ -479,72 +432,109 @@ public final class TransformerDiscovery {
         return String.join("+", ops).toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Reads heads and head size from the Reshape that splits the query into heads. */
-    private int[] headLayout(Projection query, NodeProto scores, String where) {
-        String current = scores.getInput(0);
-        for (int depth = 0; depth < 10 && !current.equals(query.output()); depth++) {
-            NodeProto producer = graph.producer(current);
-            if (producer == null) {
-                break;
+    /** Chains layers that share residual tensors into stacks and names them. */
+    private List<TransformerStack> stacks(List<LayerBlock> layers) {
+        Map<String, LayerBlock> byInput = new HashMap<>();
+        Set<String> outputs = new HashSet<>();
+        for (LayerBlock layer : layers) {
+            LayerBlock previous = byInput.put(layer.input(), layer);
+            if (previous != null) {
+                throw unsupported("layers anchored at '" + previous.softmax() + "' and '" + layer.softmax()
+                        + "' both read residual tensor '" + layer.input() + "': parallel blocks are not supported");
             }
-            if (producer.getOpType().equals("Reshape")) {
-                long[] shape = graph.integerValues(producer.getInput(1)).orElse(null);
-                if (shape == null || shape.length < 2) {
-                    throw unsupported(where + ": the head split " + GraphView.describe(producer)
-                            + " has a shape that is not a constant or a Concat of constants");
-                }
-                long heads = shape[shape.length - 2];
-                long size = shape[shape.length - 1];
-                int width = query.outFeatures();
-                if (size > 0 && (heads <= 0) && width % size == 0) {
-                    heads = width / size;
-                }
-                if (heads > 0 && size <= 0 && width % heads == 0) {
-                    size = width / heads;
-                }
-                if (heads <= 0 || size <= 0 || heads * size != width) {
-                    throw unsupported(where + ": the head split " + GraphView.describe(producer) + " gives "
-                            + heads + " heads of " + size + ", which does not match the query width " + width);
-                }
-                return new int[] {(int) heads, (int) size};
-            }
-            current = nonConstantInput(producer);
-            if (current == null) {
-                break;
-            }
+            outputs.add(layer.output());
         }
-        throw unsupported(where + ": no Reshape splits the query '" + query.output() + "' into heads");
+        List<List<LayerBlock>> chains = new ArrayList<>();
+        for (LayerBlock first : layers) {
+            if (outputs.contains(first.input())) {
+                continue;
+            }
+            List<LayerBlock> chain = new ArrayList<>();
+            for (LayerBlock layer = first; layer != null; layer = byInput.get(layer.output())) {
+                if (chain.contains(layer)) {
+                    throw unsupported("the layers anchored at '" + layer.softmax() + "' form a cycle");
+                }
+                chain.add(layer.withIndex(chain.size()));
+            }
+            chains.add(chain);
+        }
+        int placed = chains.stream().mapToInt(List::size).sum();
+        if (placed != layers.size()) {
+            LayerBlock stray = layers.stream().filter(l -> chains.stream().flatMap(List::stream)
+                    .noneMatch(c -> c.attention().anchorOutput().equals(l.attention().anchorOutput())))
+                    .findFirst().orElseThrow();
+            throw unsupported("layer anchored at '" + stray.softmax() + "' reads residual tensor '" + stray.input()
+                    + "', which no chain of layers starts from: the layers do not form stacks");
+        }
+        List<TransformerStack> stacks = new ArrayList<>();
+        List<String> names = names(chains);
+        for (int s = 0; s < chains.size(); s++) {
+            List<LayerBlock> chain = chains.get(s);
+            for (int i = 1; i < chain.size(); i++) {
+                if (chain.get(i).norm() != chain.get(i - 1).norm()) {
+                    throw unsupported("layer " + i + " (anchored at '" + chain.get(i).softmax() + "') is "
+                            + chain.get(i).norm() + "-norm but layer " + (i - 1) + " is " + chain.get(i - 1).norm()
+                            + "-norm");
+                }
+            }
+            int hidden = chain.get(0).query().inFeatures();
+            stacks.add(new TransformerStack(hidden, chain, names.get(s), architecture(names.get(s), chain,
+                    chains.size() == 1)));
+        }
+        return stacks;
     }
 
-    private NodeProto singleConsumer(String tensor, String op) {
-        List<NodeProto> users = graph.consumers(tensor).stream().filter(n -> n.getOpType().equals(op)).toList();
-        return users.size() == 1 ? users.get(0) : null;
+    /** Orders chains by graph position and names them encoder or decoder. */
+    private List<String> names(List<List<LayerBlock>> chains) {
+        chains.sort(java.util.Comparator.comparingInt(c -> graph.position(anchorNode(c.get(0)))));
+        List<String> roles = new ArrayList<>();
+        for (List<LayerBlock> chain : chains) {
+            boolean decoder = chain.stream().anyMatch(l -> l.crossAttention() != null || l.cache().isPresent()
+                    || GraphView.intAttribute(anchorNode(l), "unidirectional", 0) == 1);
+            roles.add(decoder ? "decoder" : "encoder");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < roles.size(); i++) {
+            String role = roles.get(i);
+            long same = roles.stream().filter(role::equals).count();
+            long before = roles.subList(0, i).stream().filter(role::equals).count();
+            names.add(same == 1 || before == 0 ? role : role + "_" + before);
+        }
+        return names;
     }
 
-    private String nonConstantInput(NodeProto node) {
-        String found = null;
-        for (String input : node.getInputList()) {
-            if (!input.isEmpty() && !graph.isConstant(input)) {
-                if (found != null) {
-                    return node.getOpType().equals("Reshape") ? node.getInput(0) : null;
-                }
-                found = input;
-            }
-        }
-        return found;
+    private NodeProto anchorNode(LayerBlock layer) {
+        return graph.producer(layer.attention().anchorOutput());
     }
 
-    private static String otherInput(NodeProto node, String tensor) {
-        if (node.getInputCount() != 2) {
-            return null;
+    private static String architecture(String name, List<LayerBlock> layers, boolean only) {
+        LayerBlock first = layers.get(0);
+        String norm = first.norm().name().toLowerCase(java.util.Locale.ROOT);
+        boolean plainEncoder = first.attention().kind() == AttentionKind.PLAIN && !first.cache().isPresent()
+                && first.crossAttention() == null && first.ffnGate() == null;
+        if (only && plainEncoder && name.equals("encoder")) {
+            return "transformer stack, " + norm + "-norm";
         }
-        if (node.getInput(0).equals(tensor)) {
-            return node.getInput(1);
+        List<String> parts = new ArrayList<>(List.of(name, norm + "-norm"));
+        parts.add(switch (first.attention().kind()) {
+            case PLAIN -> "plain attention";
+            case ORT_ATTENTION -> "ONNX Runtime Attention";
+            case ORT_MULTI_HEAD -> "ONNX Runtime MultiHeadAttention";
+            case ORT_GROUP_QUERY -> "ONNX Runtime GroupQueryAttention";
+        });
+        if (first.kvHeadCount() != first.headCount()) {
+            parts.add("grouped-query");
         }
-        if (node.getInput(1).equals(tensor)) {
-            return node.getInput(0);
+        if (first.ffnGate() != null) {
+            parts.add("gated feed-forward");
         }
-        return null;
+        if (first.crossAttention() != null) {
+            parts.add("cross-attention");
+        }
+        if (first.cache().isPresent()) {
+            parts.add("key/value cache");
+        }
+        return String.join(", ", parts);
     }
 
     private UnsupportedModelException unsupported(String message) {

@@ -116,6 +116,140 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a decoder on whole token sequences from an empty key/value cache, as for the first step of
+     * generation. Fills the inputs a decoder export declares: the token ids ({@code input_ids},
+     * int64 or int32), an all-ones {@code attention_mask}, {@code position_ids} counting from 0, and
+     * every float or float16 input with a dimension named like a past sequence length as an empty
+     * cache (that dimension 0, dimensions named like the batch the batch size, fixed dimensions as
+     * declared).
+     *
+     * @param tokens one row of token ids per sequence, all the same length, at least one token
+     * @return the float outputs by name (float16 outputs widened), e.g. {@code logits}
+     * @throws IllegalArgumentException if rows differ in length or the model declares an input this
+     *     method cannot fill, naming it
+     * @throws BackendException if ONNX Runtime fails, naming the model
+     */
+    public Map<String, FloatTensor> runDecoder(long[][] tokens) {
+        if (tokens.length == 0 || tokens[0].length == 0) {
+            throw new IllegalArgumentException("runDecoder needs at least one sequence of at least one token");
+        }
+        int batch = tokens.length;
+        int length = tokens[0].length;
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NodeInfo> entry : session.getInputInfo().entrySet()) {
+                String name = entry.getKey();
+                if (!(entry.getValue().getInfo() instanceof TensorInfo info)) {
+                    throw new IllegalArgumentException("input '" + name + "' of model '" + modelName
+                            + "' is not a tensor");
+                }
+                tensors.put(name, decoderInput(name, info, tokens, batch, length));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                Map<String, FloatTensor> outputs = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> entry : result) {
+                    if (entry.getValue() instanceof OnnxTensor tensor
+                            && (tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT
+                                    || tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT16)) {
+                        FloatBuffer buffer = tensor.getFloatBuffer();
+                        float[] data = new float[buffer.remaining()];
+                        buffer.get(data);
+                        outputs.put(entry.getKey(), new FloatTensor(tensor.getInfo().getShape(), data));
+                    }
+                }
+                return outputs;
+            }
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed to run decoder '" + modelName + "': " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor decoderInput(String name, TensorInfo info, long[][] tokens, int batch, int length)
+            throws OrtException {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        boolean integer = info.type == ai.onnxruntime.OnnxJavaType.INT64
+                || info.type == ai.onnxruntime.OnnxJavaType.INT32;
+        long[][] rows;
+        if (integer && lower.contains("input_ids")) {
+            for (long[] row : tokens) {
+                if (row.length != length) {
+                    throw new IllegalArgumentException("sequences differ in length (" + length + " and " + row.length
+                            + "); pad them or run them one at a time");
+                }
+            }
+            rows = tokens;
+        } else if (integer && lower.contains("attention_mask")) {
+            rows = new long[batch][length];
+            for (long[] row : rows) {
+                java.util.Arrays.fill(row, 1);
+            }
+        } else if (integer && lower.contains("position_ids")) {
+            rows = new long[batch][length];
+            for (long[] row : rows) {
+                for (int i = 0; i < length; i++) {
+                    row[i] = i;
+                }
+            }
+        } else if (!integer && (info.type == ai.onnxruntime.OnnxJavaType.FLOAT
+                || info.type == ai.onnxruntime.OnnxJavaType.FLOAT16)) {
+            return emptyCache(name, info, batch);
+        } else {
+            throw new IllegalArgumentException("model '" + modelName + "' declares input '" + name + "' ("
+                    + info.type + "), which runDecoder cannot fill");
+        }
+        long[] shape = {batch, length};
+        if (info.type == ai.onnxruntime.OnnxJavaType.INT32) {
+            java.nio.IntBuffer buffer = java.nio.IntBuffer.allocate(batch * length);
+            for (long[] row : rows) {
+                for (long value : row) {
+                    buffer.put((int) value);
+                }
+            }
+            buffer.flip();
+            return OnnxTensor.createTensor(environment, buffer, shape);
+        }
+        LongBuffer buffer = LongBuffer.allocate(batch * length);
+        for (long[] row : rows) {
+            buffer.put(row);
+        }
+        buffer.flip();
+        return OnnxTensor.createTensor(environment, buffer, shape);
+    }
+
+    /** A cache input with no past tokens: its past-length dimension 0. */
+    private OnnxTensor emptyCache(String name, TensorInfo info, int batch) throws OrtException {
+        long[] shape = info.getShape().clone();
+        String[] dims = info.getDimensionNames();
+        boolean sequenceFound = false;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] >= 0) {
+                continue;
+            }
+            String dim = dims[i] == null ? "" : dims[i].toLowerCase(java.util.Locale.ROOT);
+            if (dim.contains("batch")) {
+                shape[i] = batch;
+            } else if (dim.contains("seq") || dim.contains("len") || dim.contains("past")) {
+                shape[i] = 0;
+                sequenceFound = true;
+            } else {
+                throw new IllegalArgumentException("input '" + name + "' of model '" + modelName + "' has dimension '"
+                        + dims[i] + "', which runDecoder cannot size");
+            }
+        }
+        if (!sequenceFound) {
+            throw new IllegalArgumentException("model '" + modelName + "' declares float input '" + name
+                    + "' with no past-length dimension; runDecoder fills only token ids, masks, positions and caches");
+        }
+        if (info.type == ai.onnxruntime.OnnxJavaType.FLOAT16) {
+            return OnnxTensor.createTensor(environment, java.nio.ByteBuffer.allocateDirect(0)
+                    .order(java.nio.ByteOrder.nativeOrder()).asShortBuffer(), shape, ai.onnxruntime.OnnxJavaType.FLOAT16);
+        }
+        return OnnxTensor.createTensor(environment, FloatBuffer.allocate(0), shape);
+    }
+
     private void checkInputs(Map<String, long[][]> inputs) {
         try {
             Map<String, NodeInfo> declared = session.getInputInfo();
