@@ -9,8 +9,12 @@ package io.greenai.core;
  */
 public record DistillOptions(double ridge) {
 
-    /** The default relative ridge penalty. */
-    public static final double DEFAULT_RIDGE = 1e-3;
+    /**
+     * The default relative ridge penalty. On bge-small-en-v1.5 with 512 SST-2 calibration sentences,
+     * relative accuracy after {@code removeLayers(6)} and distillation was 88.8% at 1e-4, 91.9% at
+     * 1e-3 and 95.6% at 0.1 (README, Distillation).
+     */
+    public static final double DEFAULT_RIDGE = 0.1;
 
     /**
      * Checks the values.
