@@ -52,7 +52,7 @@ public interface Progress {
 
     /**
      * Draws a text progress bar on {@code out}, redrawn in place with a carriage return at most every
-     * 200 ms, and ended with the step's time:
+     * second, and ended with the step's time:
      * {@code evaluate Layer Removal [##########----------]  50%  436/872  3.1 s}.
      *
      * @param out e.g. {@code System.out}
@@ -68,7 +68,7 @@ public interface Progress {
             public void advance(long units) {
                 done = Math.min(total, done + units);
                 long now = System.nanoTime();
-                if (now - lastDraw > 200_000_000L || done == total) {
+                if (now - lastDraw > 1_000_000_000L || done == total) {
                     lastDraw = now;
                     out.print("\r" + line());
                     out.flush();

@@ -97,6 +97,7 @@ final class EmissionChart {
     String svg(int width, int height) {
         SVGGraphics2D g2 = new SVGGraphics2D(width, height);
         chart.draw(g2, new Rectangle(0, 0, width, height));
-        return g2.getSVGDocument();
+        // The bare element, without the DOCTYPE that getSVGDocument() adds: XML readers would fetch its DTD.
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
     }
 }

@@ -62,7 +62,7 @@ final class JsonReport {
             variants.add(o);
         }
         root.add("variants", variants);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(root) + "\n";
     }
 
     private static void number(JsonObject object, String key, double value) {

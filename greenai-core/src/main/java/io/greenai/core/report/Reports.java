@@ -95,7 +95,8 @@ public final class Reports {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        // Not Files.createTempFile: that makes the file readable by its owner only.
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             Files.write(temp, bytes);
             try {
