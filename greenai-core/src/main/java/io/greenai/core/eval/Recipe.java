@@ -2,6 +2,7 @@ package io.greenai.core.eval;
 
 import io.greenai.core.CompressibleModel;
 import io.greenai.core.Compressor;
+import io.greenai.core.LayerSelection;
 import io.greenai.core.Precision;
 import java.util.List;
 import java.util.Objects;
@@ -107,25 +108,40 @@ public record Recipe<M extends CompressibleModel<M>>(String name, String base, S
 
     /**
      * The recipes of GreenAI's evaluation, in order: Original; Layer Removal (remove
-     * {@code layersToRemove} layers chosen on the calibration texts, then distill); Layer Removal +
-     * INT8; Matrix Pruning ({@code pruneRatio} of the heads and neurons, activation-aware, then
-     * distill); Combination (both, distilled); Combination + INT8.
+     * {@code layersToRemove} layers, kept layers spread evenly with the first and last kept, then
+     * distill on the calibration texts); Layer Removal + INT8; Matrix Pruning ({@code pruneRatio} of
+     * the heads and neurons, activation-aware, then distill); Combination (both, distilled);
+     * Combination + INT8.
      *
-     * @param layersToRemove layers that Layer Removal and Combination remove
+     * <p>The layers are the {@link LayerSelection#defaultChoice spread choice}, not the most redundant
+     * on the calibration texts: on SST-2 with bge-small-en-v1.5 and a logistic head, removing 6 layers
+     * and distilling kept 80.5% dev accuracy with the spread choice (layers 1,3,5,6,8,10 removed)
+     * against 77.9% with the redundancy choice (1,2,4,5,6,11), of 87.7% for the original.
+     *
+     * @param layersToRemove layers that Layer Removal and Combination remove, at least 1
      * @param pruneRatio the share of heads and neurons that Matrix Pruning and Combination remove
      * @param <M> the model type
      * @return the recipes
      */
     public static <M extends CompressibleModel<M>> List<Recipe<M>> standard(int layersToRemove, double pruneRatio) {
-        Recipe<M> removal = of("Layer Removal",
-                (c, teacher, texts) -> c.calibrateWith(texts).removeLayers(layersToRemove).distillFrom(teacher));
+        Recipe<M> removal = of("Layer Removal", (c, teacher, texts) -> c.calibrateWith(texts)
+                .removeLayersAt(spread(teacher, layersToRemove)).distillFrom(teacher));
         Recipe<M> pruning = of("Matrix Pruning",
                 (c, teacher, texts) -> c.calibrateWith(texts).pruneMatrices(pruneRatio).distillFrom(teacher));
         Recipe<M> combination = of("Combination", (c, teacher, texts) -> c.calibrateWith(texts)
-                .removeLayers(layersToRemove).pruneMatrices(pruneRatio).distillFrom(teacher));
+                .removeLayersAt(spread(teacher, layersToRemove)).pruneMatrices(pruneRatio).distillFrom(teacher));
         return List.of(original(), removal,
                 removal.then("Layer Removal + INT8", (c, teacher, texts) -> c.quantize(Precision.INT8)),
                 pruning, combination,
                 combination.then("Combination + INT8", (c, teacher, texts) -> c.quantize(Precision.INT8)));
+    }
+
+    /** The spread choice of {@code n} layers to remove, as indices (at least one layer is kept). */
+    private static int[] spread(CompressibleModel<?> teacher, int n) {
+        int layers = teacher.structure().layerCount();
+        if (n >= layers) {
+            throw new IllegalArgumentException("cannot remove " + n + " of " + layers + " layers");
+        }
+        return LayerSelection.defaultChoice(layers, n).stream().mapToInt(Integer::intValue).toArray();
     }
 }

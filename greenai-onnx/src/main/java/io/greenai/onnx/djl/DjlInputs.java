@@ -12,7 +12,6 @@ import io.greenai.core.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Tokenizes one text into the named int64 inputs of a BERT-style model, in the model's input order. */
@@ -66,12 +65,6 @@ final class DjlInputs implements AutoCloseable {
         }
         ctx.setAttachment("attention_mask", encoding.getAttentionMask());
         return list;
-    }
-
-    static List<String> names(NDList list) {
-        List<String> names = new ArrayList<>();
-        list.forEach(a -> names.add(a.getName()));
-        return names;
     }
 
     @Override

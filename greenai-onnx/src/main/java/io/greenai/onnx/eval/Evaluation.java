@@ -53,12 +53,16 @@ import org.slf4j.LoggerFactory;
  * <p>Energy: each variant runs {@code energyRuns} single inferences (batch 1, after
  * {@code warmupRuns}) over the same evaluation texts under {@link EnergyMeasurement} with one meter,
  * {@link EnergyMeters#best()} unless given, so every figure is labelled measured or estimated with
- * the meter's name. Latency is the mean wall-clock time of those runs. Every setting is optional.
+ * the meter's name. The runs are split into 4 rounds that take the variants in turn, so drift on a
+ * shared machine falls on all of them. Latency is the mean wall-clock time of those runs. Every
+ * setting is optional. All variants are held in memory until their energy is measured.
  */
 public final class Evaluation {
 
     private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
     private static final long CALIBRATION_SEED = 17;
+    /** Energy is measured in this many rounds that take the variants in turn. */
+    private static final int ENERGY_ROUNDS = 4;
 
     private final OnnxModel classifier;
     private final DataSplit data;
@@ -273,6 +277,7 @@ public final class Evaluation {
         Map<String, OnnxModel> built = new HashMap<>();
         Set<String> needed = recipes.stream().map(Recipe::base).filter(Objects::nonNull).collect(Collectors.toSet());
         List<VariantResult> results = new ArrayList<>();
+        List<Measured> measured = new ArrayList<>();
         int[] reference = null;
         for (Recipe<OnnxModel> recipe : recipes) {
             long start = System.nanoTime();
@@ -313,44 +318,109 @@ public final class Evaluation {
                 save(model, recipe.name());
             }
             int[] predicted;
-            EnergyReport energy;
-            try (TextClassifier runner = TextClassifier.open(model, ortOptions, maxTokens)) {
-                try (Progress.Step step = progress.start("evaluate: " + recipe.name(), examples.size())) {
-                    float[][] logits = runner.logits(examples, batchSize, step);
-                    predicted = new int[logits.length];
-                    for (int i = 0; i < logits.length; i++) {
-                        predicted[i] = TextClassifier.argmax(logits[i]);
-                    }
-                }
-                List<Map<String, long[][]>> inputs = timed.stream().map(runner::encode).toList();
-                int[] next = {0};
-                try (Progress.Step step = progress.start("energy: " + recipe.name(), 1)) {
-                    energy = EnergyMeasurement.of(() -> runner.run(inputs.get(next[0]++ % inputs.size())))
-                            .meter(chosen).warmupRuns(warmupRuns).runs(energyRuns).carbonIntensity(intensity).run();
-                    step.advance(1);
+            try (TextClassifier runner = TextClassifier.open(model, ortOptions, maxTokens);
+                    Progress.Step step = progress.start("evaluate: " + recipe.name(), examples.size())) {
+                float[][] logits = runner.logits(examples, batchSize, step);
+                predicted = new int[logits.length];
+                for (int i = 0; i < logits.length; i++) {
+                    predicted[i] = TextClassifier.argmax(logits[i]);
                 }
             }
             if (reference == null) {
                 reference = predicted;
             }
-            double accuracy = Metric.ACCURACY.compute(predicted, expected);
-            results.add(new VariantResult(recipe.name(), plan, VariantResult.Status.OK, "", accuracy,
-                    metric.compute(predicted, expected), Metric.ACCURACY.compute(predicted, reference),
-                    energy.secondsPerRun() * 1000, energy.joulesPerRun(), energy.gramsCo2ePerRun(), model.sizeBytes(),
-                    model.parameterCount(), model.structure().layerCount(), recipe.isOriginal() ? 0 : compressSeconds));
-            LOG.info("{}: accuracy {}, {} J per inference ({}), {} ms", recipe.name(), accuracy, energy.joulesPerRun(),
-                    energy.method(), energy.secondsPerRun() * 1000);
+            measured.add(new Measured(results.size(), recipe, plan, model, predicted,
+                    recipe.isOriginal() ? 0 : compressSeconds));
+            results.add(null);
+        }
+        measureEnergy(measured, timed, chosen);
+        for (Measured m : measured) {
+            double accuracy = Metric.ACCURACY.compute(m.predicted, expected);
+            results.set(m.slot, new VariantResult(m.recipe.name(), m.plan, VariantResult.Status.OK, "", accuracy,
+                    metric.compute(m.predicted, expected), Metric.ACCURACY.compute(m.predicted, reference),
+                    m.seconds / energyRounds() * 1000, m.joules / energyRounds(), m.grams / energyRounds(),
+                    m.model.sizeBytes(), m.model.parameterCount(), m.model.structure().layerCount(),
+                    m.compressSeconds));
+            LOG.info("{}: accuracy {}, {} J per inference ({} by {}), {} ms", m.recipe.name(), accuracy,
+                    m.joules / energyRounds(), chosen.measured() ? "measured" : "estimated", chosen.name(),
+                    m.seconds / energyRounds() * 1000);
         }
         String head = classifier.metadata().getOrDefault(ClassifierHead.HEAD_KEY, "the model's own classifier head");
         int trainExamples = Integer.parseInt(classifier.metadata().getOrDefault(ClassifierHead.TRAIN_EXAMPLES_KEY, "0"));
-        String settings = String.format(Locale.ROOT, "energy and latency over %d single inferences (batch 1, after %d "
-                + "warm-up runs) cycling through %d evaluation texts; accuracy in batches of %d; up to %d tokens; "
-                + "ONNX Runtime %s intra-op threads, CPU; %d calibration texts from the training part", energyRuns,
-                warmupRuns, timed.size(), batchSize, maxTokens, ortOptions.intraOpThreads() == 0 ? "default"
+        String settings = String.format(Locale.ROOT, "energy and latency over %d single inferences per variant (batch "
+                + "1, after %d warm-up runs) cycling through %d evaluation texts, in %d rounds that take the variants in "
+                + "turn; accuracy in batches of %d; up to %d tokens; ONNX Runtime %s intra-op threads, CPU; %d "
+                + "calibration texts from the training part", energyRounds() * runsPerRound(), warmupRuns,
+                timed.size(), energyRounds(), batchSize, maxTokens, ortOptions.intraOpThreads() == 0 ? "default"
                         : String.valueOf(ortOptions.intraOpThreads()), calibration.size());
         return new EvaluationReport(classifier.name(), data.eval().name(), data.eval().task(), metric, examples.size(),
                 trainExamples, head, chosen.name(), chosen.measured(), explanation,
                 intensity.gramsPerKilowattHour(), machine(), settings, results);
+    }
+
+    /** A built variant waiting for its energy figures. */
+    private static final class Measured {
+        final int slot;
+        final Recipe<OnnxModel> recipe;
+        final String plan;
+        final OnnxModel model;
+        final int[] predicted;
+        final double compressSeconds;
+        double joules;
+        double seconds;
+        double grams;
+
+        Measured(int slot, Recipe<OnnxModel> recipe, String plan, OnnxModel model, int[] predicted,
+                double compressSeconds) {
+            this.slot = slot;
+            this.recipe = recipe;
+            this.plan = plan;
+            this.model = model;
+            this.predicted = predicted;
+            this.compressSeconds = compressSeconds;
+        }
+    }
+
+    private int energyRounds() {
+        return Math.min(ENERGY_ROUNDS, energyRuns);
+    }
+
+    private int runsPerRound() {
+        return Math.max(1, energyRuns / energyRounds());
+    }
+
+    /**
+     * Measures every variant in rounds that take them in turn, so that a slow spell of a shared
+     * machine (another job, a CPU frequency change) falls on all of them rather than on one.
+     */
+    private void measureEnergy(List<Measured> variants, List<LabeledText> timed, EnergyMeter chosen) {
+        List<TextClassifier> runners = new ArrayList<>();
+        try (Progress.Step step = progress.start("energy: " + variants.size() + " variants", (long) variants.size()
+                * energyRounds())) {
+            List<List<Map<String, long[][]>>> inputs = new ArrayList<>();
+            for (Measured m : variants) {
+                TextClassifier runner = TextClassifier.open(m.model, ortOptions, maxTokens);
+                runners.add(runner);
+                inputs.add(timed.stream().map(runner::encode).toList());
+            }
+            for (int round = 0; round < energyRounds(); round++) {
+                for (int v = 0; v < variants.size(); v++) {
+                    TextClassifier runner = runners.get(v);
+                    List<Map<String, long[][]>> feed = inputs.get(v);
+                    int[] next = {0};
+                    EnergyReport report = EnergyMeasurement.of(() -> runner.run(feed.get(next[0]++ % feed.size())))
+                            .meter(chosen).warmupRuns(round == 0 ? warmupRuns : Math.min(warmupRuns, 3))
+                            .runs(runsPerRound()).carbonIntensity(intensity).run();
+                    Measured m = variants.get(v);
+                    m.joules += report.joulesPerRun();
+                    m.seconds += report.secondsPerRun();
+                    m.grams += report.gramsCo2ePerRun();
+                    step.advance(1);
+                }
+            }
+        } finally {
+            runners.forEach(TextClassifier::close);
+        }
     }
 
     private void save(OnnxModel model, String recipe) {
