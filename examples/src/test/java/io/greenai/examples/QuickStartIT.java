@@ -31,7 +31,7 @@ class QuickStartIT {
         assertThat(report.original().layers()).isEqualTo(12);
         VariantResult removal = report.variant("Layer Removal").orElseThrow();
         assertThat(removal.layers()).isEqualTo(6);
-        assertThat(removal.plan()).contains("removeLayers=6").contains("distill");
+        assertThat(removal.plan()).contains("removeLayersAt=1;3;5;6;8;10").contains("distill");
         VariantResult combination = report.variant("Combination").orElseThrow();
         assertThat(combination.parameters()).isLessThan(removal.parameters());
         assertThat(report.relativeEmission(combination)).isPositive();
