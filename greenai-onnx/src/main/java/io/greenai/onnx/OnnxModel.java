@@ -236,6 +236,24 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
     }
 
     /**
+     * Returns a new model made by editing a copy of this one's graph, e.g. to append a classifier
+     * head. The edit's dead code is removed and the result checked like a loaded model; the new model
+     * keeps this one's name and tokenizer, and this model is unchanged.
+     *
+     * @param change the edit, given the one editor of the copy
+     * @return the edited model
+     * @throws ModelFormatException if the edited graph is inconsistent (a tensor read but never made)
+     */
+    public OnnxModel edited(java.util.function.Consumer<GraphEditor> change) {
+        GraphEditor editor = new GraphEditor(proto);
+        change.accept(editor);
+        editor.removeDeadCode();
+        ModelProto edited = editor.build();
+        validate(edited, name + " (edited)");
+        return derive(edited);
+    }
+
+    /**
      * Returns a copy of this model that also outputs the given intermediate tensors, e.g. to compare
      * a layer's output with a compressed model's.
      *

@@ -330,6 +330,27 @@ public final class GraphEditor {
     }
 
     /**
+     * Appends a node with one output, under unique node and output names based on {@code outputBase}.
+     * Nodes are appended after the existing ones, so they may read any tensor already in the graph.
+     *
+     * @param opType the operator, e.g. {@code MatMul}
+     * @param inputs the tensors it reads, which must exist in the graph
+     * @param outputBase the preferred name of its output
+     * @param attributes the node's attributes
+     * @return the name given to the output
+     */
+    public String addNode(String opType, List<String> inputs, String outputBase, AttributeProto... attributes) {
+        String output = uniqueName(outputBase);
+        NodeProto.Builder node = NodeProto.newBuilder().setOpType(opType).setName(uniqueName("greenai/" + output))
+                .addAllInput(inputs).addOutput(output);
+        for (AttributeProto attribute : attributes) {
+            node.addAttribute(attribute);
+        }
+        nodes.add(node.build());
+        return output;
+    }
+
+    /**
      * Makes the node that produces {@code nodeOutput} read {@code tensor} at input {@code index}.
      *
      * @param nodeOutput the node's first output, which identifies it

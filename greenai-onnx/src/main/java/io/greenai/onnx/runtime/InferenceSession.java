@@ -43,7 +43,7 @@ public final class InferenceSession implements AutoCloseable {
      * @throws BackendException if ONNX Runtime cannot load the model
      */
     public static InferenceSession open(byte[] model, OrtOptions options, String modelName) {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OrtEnvironments.get();
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             if (options.intraOpThreads() > 0) {
                 sessionOptions.setIntraOpNumThreads(options.intraOpThreads());

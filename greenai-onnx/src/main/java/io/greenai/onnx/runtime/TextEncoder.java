@@ -72,14 +72,36 @@ public final class TextEncoder implements AutoCloseable {
      * @throws BackendException if the tokenizer fails
      */
     public Map<String, long[][]> encode(List<String> texts, Set<String> inputNames) {
+        return encode(texts, null, inputNames);
+    }
+
+    /**
+     * Encodes a batch of texts, or of text pairs (GLUE's sentence-pair tasks: {@code [CLS] a [SEP] b
+     * [SEP]}, with token type 1 for the second text).
+     *
+     * @param texts the texts, or the first texts of the pairs, at least one
+     * @param pairs the second texts, one per text (an element may be null for a single text), or null
+     *     for no pairs
+     * @param inputNames the model's input names
+     * @return one {@code [batch][sequence]} array per input name
+     * @throws IllegalArgumentException if there is no text, or {@code pairs} has another length
+     * @throws UnsupportedModelException if the model has an input this encoder cannot fill
+     * @throws BackendException if the tokenizer fails
+     */
+    public Map<String, long[][]> encode(List<String> texts, List<String> pairs, Set<String> inputNames) {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("no texts to encode");
+        }
+        if (pairs != null && pairs.size() != texts.size()) {
+            throw new IllegalArgumentException("need one second text per text: " + texts.size() + " texts, "
+                    + pairs.size() + " second texts");
         }
         Encoding[] encodings = new Encoding[texts.size()];
         int length = 0;
         try {
             for (int i = 0; i < texts.size(); i++) {
-                encodings[i] = tokenizer.encode(texts.get(i));
+                String pair = pairs == null ? null : pairs.get(i);
+                encodings[i] = pair == null ? tokenizer.encode(texts.get(i)) : tokenizer.encode(texts.get(i), pair);
                 length = Math.max(length, encodings[i].getIds().length);
             }
         } catch (RuntimeException e) {
