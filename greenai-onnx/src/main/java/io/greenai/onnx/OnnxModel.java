@@ -17,6 +17,7 @@ import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.Tensors;
 import io.greenai.onnx.graph.TransformerDiscovery;
 import io.greenai.onnx.graph.TransformerStack;
+import io.greenai.onnx.quant.Quantizer;
 import io.greenai.onnx.runtime.InferenceSession;
 import io.greenai.onnx.runtime.OrtOptions;
 import io.greenai.onnx.runtime.TextEncoder;
@@ -183,12 +184,15 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
      * Returns the discovered layer stack with its graph details (tensors and projections).
      *
      * @return the stack
-     * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands
+     * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands, or
+     *     is quantized already (naming the first quantized node)
      */
     public TransformerStack transformerStack() {
         TransformerStack result = stack;
         if (result == null) {
-            result = TransformerDiscovery.discover(new GraphView(proto.getGraph()), name);
+            GraphView view = new GraphView(proto.getGraph());
+            Quantizer.rejectQuantized(view, name);
+            result = TransformerDiscovery.discover(view, name);
             stack = result;
         }
         return result;

@@ -1,13 +1,19 @@
 package io.greenai.onnx;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.greenai.core.CompressionPlan;
 import io.greenai.core.CompressionStep;
 import io.greenai.core.GreenAi;
 import io.greenai.core.LayerSelection;
+import io.greenai.core.QuantizationOptions;
 import io.greenai.onnx.graph.GraphEditor;
+import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.LayerRemoval;
 import io.greenai.onnx.graph.TransformerStack;
+import io.greenai.onnx.quant.ActivationRange;
+import io.greenai.onnx.quant.Quantizer;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +46,10 @@ final class PlanRunner {
             LayerRemoval.remove(editor, stack, removed);
             editor.putMetadata(REMOVED_KEY, removed.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
+        var quantize = plan.step(CompressionStep.Quantize.class);
+        if (quantize.isPresent()) {
+            editor = quantized(model, editor, quantize.get(), plan.calibrationTexts());
+        }
         String previous = editor.metadata(PLAN_KEY);
         editor.putMetadata(PLAN_KEY, previous == null ? plan.toString() : previous + " | " + plan);
         editor.putMetadata(VERSION_KEY, GreenAi.version());
@@ -56,13 +66,30 @@ final class PlanRunner {
                 case REMOVE -> null;
                 case PRUNE -> "pruneMatrices";
                 case DISTILL -> "distillFrom";
-                case QUANTIZE -> "quantize";
+                case QUANTIZE -> null;
             };
             if (missing != null) {
                 throw new UnsupportedOperationException(missing + " is not implemented yet in this version of GreenAI ("
                         + GreenAi.version() + "); plan: " + plan);
             }
         }
+    }
+
+    /**
+     * Quantizes the graph the earlier steps left, last of all: static INT8 measures its activation
+     * ranges on that graph, not on the input model.
+     */
+    private static GraphEditor quantized(OnnxModel model, GraphEditor edited, CompressionStep.Quantize step,
+            List<String> texts) {
+        ModelProto before = edited.build();
+        GraphView view = new GraphView(before.getGraph());
+        Map<String, ActivationRange> ranges = Map.of();
+        if (step.options().activations() == QuantizationOptions.Activations.STATIC) {
+            ranges = ActivationCalibration.ranges(model.derive(before), Quantizer.calibrationTensors(view), texts);
+        }
+        GraphEditor editor = new GraphEditor(before);
+        Quantizer.quantize(editor, view, model.name(), step, ranges);
+        return editor;
     }
 
     private static List<Integer> layersToRemove(OnnxModel model, TransformerStack stack, CompressionPlan plan) {

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -30,6 +31,8 @@ public final class GraphEditor {
     private final List<ValueInfoProto> outputs;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
+    private final Map<String, Long> opsets = new LinkedHashMap<>();
+    private boolean keepValueInfo = true;
 
     /**
      * Starts editing a copy of a model's main graph.
@@ -49,6 +52,8 @@ public final class GraphEditor {
         }
         usedNames.addAll(initializers.keySet());
         graph.getInputList().forEach(i -> usedNames.add(i.getName()));
+        model.getOpsetImportList().forEach(o -> opsets.put(o.getDomain().equals("ai.onnx") ? "" : o.getDomain(),
+                o.getVersion()));
     }
 
     /**
@@ -88,6 +93,110 @@ public final class GraphEditor {
             }
         }
         throw new IllegalArgumentException("no node produces tensor '" + tensor + "'");
+    }
+
+    /**
+     * Replaces a node by others, in place: the replacements run where the node ran, in the order
+     * given. Their outputs may reuse the old node's output names, so its readers read them.
+     *
+     * @param node a node of the graph under edit
+     * @param replacements the nodes that take its place (none removes it)
+     * @throws IllegalArgumentException if the node is not in the graph under edit
+     */
+    public void replace(NodeProto node, List<NodeProto> replacements) {
+        int index = indexOf(node);
+        nodes.remove(index);
+        nodes.addAll(index, replacements);
+    }
+
+    /**
+     * Removes a node. Its outputs must no longer be read, or must be produced by another node.
+     *
+     * @param node a node of the graph under edit
+     * @throws IllegalArgumentException if the node is not in the graph under edit
+     */
+    public void remove(NodeProto node) {
+        nodes.remove(indexOf(node));
+    }
+
+    private int indexOf(NodeProto node) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) == node) {
+                return i;
+            }
+        }
+        int index = nodes.indexOf(node);
+        if (index < 0) {
+            throw new IllegalArgumentException("node " + GraphView.describe(node) + " is not in the graph under edit");
+        }
+        return index;
+    }
+
+    /**
+     * Adds a constant tensor (initializer) under a name obtained from {@link #uniqueName(String)}.
+     *
+     * @param tensor the tensor, named
+     * @throws IllegalArgumentException if an initializer of that name exists
+     */
+    public void addInitializer(TensorProto tensor) {
+        if (initializers.containsKey(tensor.getName())) {
+            throw new IllegalArgumentException("initializer '" + tensor.getName() + "' exists already");
+        }
+        usedNames.add(tensor.getName());
+        initializers.put(tensor.getName(), tensor);
+    }
+
+    /**
+     * Replaces the value of an existing initializer, e.g. with a lower-precision copy.
+     *
+     * @param tensor the new tensor, with the name of the initializer it replaces
+     * @throws IllegalArgumentException if there is no initializer of that name
+     */
+    public void replaceInitializer(TensorProto tensor) {
+        if (!initializers.containsKey(tensor.getName())) {
+            throw new IllegalArgumentException("no initializer '" + tensor.getName() + "' to replace");
+        }
+        initializers.put(tensor.getName(), tensor);
+    }
+
+    /**
+     * Returns an initializer as it stands in the graph under edit.
+     *
+     * @param name the tensor name
+     * @return the initializer, or null
+     */
+    public TensorProto initializer(String name) {
+        return initializers.get(name);
+    }
+
+    /**
+     * Makes the saved model import an operator set, e.g. {@code com.microsoft} version 1 for ONNX
+     * Runtime's contrib operators, or raises an imported version to at least {@code version}.
+     *
+     * @param domain the operator domain ({@code ""} for the default ONNX domain)
+     * @param version the lowest version needed
+     */
+    public void requireOpset(String domain, long version) {
+        opsets.merge(domain, version, Math::max);
+    }
+
+    /**
+     * Returns the version of an operator set the model imports, as it stands.
+     *
+     * @param domain the operator domain ({@code ""} or {@code "ai.onnx"} for the default ONNX domain)
+     * @return the version, or 0 if the domain is not imported
+     */
+    public long opsetVersion(String domain) {
+        String key = domain.equals("ai.onnx") ? "" : domain;
+        return opsets.getOrDefault(key, 0L);
+    }
+
+    /**
+     * Drops the value_info type annotations of intermediate tensors, which go stale when an edit
+     * changes tensor types (ONNX Runtime infers them again when loading).
+     */
+    public void clearValueInfo() {
+        keepValueInfo = false;
     }
 
     /**
@@ -235,7 +344,7 @@ public final class GraphEditor {
                 .clearOutput().addAllOutput(outputs);
         List<ValueInfoProto> valueInfo = new ArrayList<>();
         for (ValueInfoProto info : original.getGraph().getValueInfoList()) {
-            if (present.contains(info.getName())) {
+            if (keepValueInfo && present.contains(info.getName())) {
                 valueInfo.add(info);
             }
         }
@@ -250,7 +359,9 @@ public final class GraphEditor {
             }
         }
         graph.clearInput().addAllInput(inputs);
-        ModelProto.Builder model = original.toBuilder().setGraph(graph).clearMetadataProps();
+        ModelProto.Builder model = original.toBuilder().setGraph(graph).clearMetadataProps().clearOpsetImport();
+        opsets.forEach((domain, version) -> model.addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
         metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build();
     }
