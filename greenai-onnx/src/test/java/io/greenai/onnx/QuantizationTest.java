@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Quantization of fixture transformers built in code, checked against the float model in ONNX Runtime. */
 class QuantizationTest {
@@ -90,14 +92,33 @@ class QuantizationTest {
 
         assertThat(meanCosine(int8, model)).isGreaterThanOrEqualTo(0.99);
         // Per layer: query, key and value share one quantized input; attention output, FFN up and down
-        // quantize their own. The two products of activations in attention stay float.
+        // quantize their own. The attention core (float) is one MultiHeadAttention, and both residual
+        // Adds with their LayerNorms are SkipLayerNormalizations.
         assertThat(ops(int8)).containsEntry("DynamicQuantizeLinear", (long) LAYERS)
                 .containsEntry("MatMulIntegerToFloat", 3L * LAYERS).containsEntry("DynamicQuantizeMatMul", 3L * LAYERS)
-                .containsEntry("MatMul", 2L * LAYERS).doesNotContainKey("Gemm");
+                .containsEntry("MultiHeadAttention", (long) LAYERS)
+                .containsEntry("SkipLayerNormalization", 2L * LAYERS)
+                .doesNotContainKeys("MatMul", "Gemm", "Softmax");
         assertThat(int8.proto().getGraph().getInitializerList())
                 .filteredOn(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE)
                 .allSatisfy(t -> assertThat(t.getDimsCount()).isLessThanOrEqualTo(1));
         assertThat(int8.metadata()).containsEntry("greenai.plan", "quantize=INT8");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pre", "fused"})
+    void quantize_int8KeepsPreNormAndFusedLayerNormFixturesFaithful(String variant) {
+        TinyTransformer fixture = variant.equals("pre") ? fixture().preNorm() : fixture().fusedLayerNorm();
+        OnnxModel model = OnnxModel.of(fixture.build(), "tiny-" + variant);
+
+        OnnxModel int8 = Compressor.of(model).quantize(Precision.INT8).build();
+
+        assertThat(meanCosine(int8, model)).isGreaterThanOrEqualTo(0.99);
+        // Pre-norm residual sums feed the next layer too, so only the last one, read by the final
+        // LayerNorm alone, becomes a SkipLayerNormalization; fused LayerNorms are left as they are.
+        // The attention cores fuse in both.
+        assertThat(ops(int8)).containsEntry("MultiHeadAttention", (long) LAYERS);
+        assertThat(ops(int8).getOrDefault("SkipLayerNormalization", 0L)).isEqualTo(variant.equals("pre") ? 1L : 0L);
     }
 
     @Test
@@ -122,7 +143,8 @@ class QuantizationTest {
         OnnxModel smaller = Compressor.of(model).quantize(Precision.INT8).removeLayersAt(1).build();
 
         assertThat(meanCosine(smaller, expected)).isGreaterThanOrEqualTo(0.99);
-        assertThat(ops(smaller)).containsEntry("MatMulIntegerToFloat", 3L * 3).containsEntry("DynamicQuantizeMatMul", 3L * 3);
+        assertThat(ops(smaller)).containsEntry("MatMulIntegerToFloat", 3L * 3).containsEntry("DynamicQuantizeMatMul", 3L * 3)
+                .containsEntry("MultiHeadAttention", 3L);
         assertThat(smaller.metadata()).containsEntry("greenai.plan", "removeLayersAt=1,quantize=INT8")
                 .containsEntry("greenai.removed_layers", "1");
     }
@@ -213,7 +235,8 @@ class QuantizationTest {
         OnnxModel int4 = Compressor.of(model).quantize(Precision.INT4).build();
 
         assertThat(meanCosine(int4, model)).isGreaterThanOrEqualTo(0.97);
-        assertThat(ops(int4)).containsEntry("MatMulNBits", 6L * LAYERS).containsEntry("MatMul", 2L * LAYERS);
+        assertThat(ops(int4)).containsEntry("MatMulNBits", 6L * LAYERS).containsEntry("MultiHeadAttention", (long) LAYERS)
+                .doesNotContainKey("MatMul");
         assertThat(int4.sizeBytes()).isLessThan(model.sizeBytes() / 4);
     }
 

@@ -8,6 +8,7 @@ import io.greenai.core.UnsupportedModelException;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>For the integer precisions, embedding tables are stored int8 per row and dequantized right
- * after the lookup. LayerNorm, Softmax and the attention products of two activations stay float.
+ * after the lookup. LayerNorm, Softmax and the attention products of two activations stay float. For
+ * CPU targets of INT8 (dynamic) and INT4, the float parts are fused the way ONNX Runtime's offline
+ * transformer optimizer would, since its CPU provider does not when loading: each attention core
+ * becomes one {@code com.microsoft.MultiHeadAttention} and each residual Add with its LayerNorm one
+ * {@code com.microsoft.SkipLayerNormalization}, in float32.
  */
 public final class Quantizer {
 
@@ -58,6 +63,19 @@ public final class Quantizer {
     static final int INT4_GPU_ACCURACY_LEVEL = 0;
 
     private Quantizer() {
+    }
+
+    /**
+     * For ONNX Runtime's CPU provider, which does not fuse these itself when loading: attention cores
+     * become MultiHeadAttention and residual Adds with their LayerNorms SkipLayerNormalization.
+     */
+    private static String cpuFusions(GraphEditor editor, GraphView view, List<LinearNode> linears) {
+        Set<String> products = new HashSet<>();
+        linears.forEach(l -> products.add(l.output()));
+        int attention = AttentionFusion.apply(editor, view);
+        int skip = SkipLayerNormFusion.apply(editor, view, products);
+        return attention + " attention cores -> MultiHeadAttention, " + skip
+                + " residual Add + LayerNorm -> SkipLayerNormalization";
     }
 
     /**
@@ -133,7 +151,7 @@ public final class Quantizer {
                 int products = int8.apply(linears);
                 yield linears.size() + " MatMul/Gemm -> " + products + " integer products (" + int8.sharedInputs()
                         + " inputs quantized once for several), int8 weights per output column, uint8 activations at "
-                        + "run time; " + tables + " embedding tables int8 per row";
+                        + "run time; " + tables + " embedding tables int8 per row; " + cpuFusions(editor, view, linears);
             }
             case FP16 -> {
                 if (options.target() == QuantizationOptions.Target.CPU) {
@@ -153,7 +171,9 @@ public final class Quantizer {
                         : INT4_GPU_ACCURACY_LEVEL;
                 int products = new Int4WeightOnly(editor, options.blockSize(), level).apply(linears);
                 yield linears.size() + " MatMul/Gemm -> " + products + " MatMulNBits (4 bits, blocks of "
-                        + options.blockSize() + "), " + tables + " embedding tables int8 per row";
+                        + options.blockSize() + "), " + tables + " embedding tables int8 per row"
+                        + (options.target() == QuantizationOptions.Target.CPU ? "; " + cpuFusions(editor, view, linears)
+                        : "");
             }
             default -> throw new UnsupportedOperationException(precision + " is not implemented yet");
         };
