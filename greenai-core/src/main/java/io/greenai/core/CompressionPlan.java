@@ -96,8 +96,16 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
      *
      * @param structure the structure of the model the plan will run on
      * @throws IllegalArgumentException naming the value (or the stack) that does not fit the model
+     * @throws IllegalStateException if INT8 with static activations has no calibration texts to fix its
+     *     scales from
      */
     public void checkAgainst(ModelStructure structure) {
+        step(CompressionStep.Quantize.class).ifPresent(step -> {
+            if (step.options().activations() == QuantizationOptions.Activations.STATIC && calibrationTexts.isEmpty()) {
+                throw new IllegalStateException(step.spec() + " fixes activation scales from calibration texts, and "
+                        + "the plan has none: call calibrateWith(texts)");
+            }
+        });
         step(CompressionStep.RemoveLayers.class).ifPresent(step -> {
             StackInfo stack = stackOf(structure, step.stack());
             int layers = stack.layerCount();
@@ -156,7 +164,10 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
     /**
      * Reads a plan string such as {@code removeLayers=6,prune=0.5,distill,quantize=INT8}. Keys are
      * {@code removeLayers}, {@code removeLayersAt}, {@code prune}, {@code distill} (from the model
-     * being compressed) and {@code quantize}; {@code original} or an empty string is the empty plan.
+     * being compressed) and {@code quantize}, whose value may carry options after the precision
+     * ({@code quantize=INT8-static}, {@code quantize=INT4-b64}, see
+     * {@link CompressionStep.Quantize#parse(String)}); {@code original} or an empty string is the
+     * empty plan.
      *
      * @param spec the plan string
      * @return the plan, without calibration texts
@@ -193,7 +204,7 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
                     }
                     case "prune" -> builder.add(pruneStep(required(key, value)));
                     case "distill" -> builder.add(new CompressionStep.DistillFrom(null, distillOptions(part, value)));
-                    case "quantize" -> builder.add(new CompressionStep.Quantize(precision(required(key, value))));
+                    case "quantize" -> builder.add(CompressionStep.Quantize.parse(required(key, value)));
                     case "calibration" -> throw new IllegalArgumentException(
                             "calibration texts cannot be given in a plan string; use calibrateWith: '" + part + "'");
                     default -> throw new IllegalArgumentException("unknown plan step '" + key + "' in '" + spec + "'");
@@ -257,15 +268,6 @@ public record CompressionPlan(List<CompressionStep> steps, List<String> calibrat
             }
         }
         return new CompressionStep.PruneMatrices(heads, ffn, importance);
-    }
-
-    private static Precision precision(String value) {
-        try {
-            return Precision.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown precision 'quantize=" + value + "'; choose one of "
-                    + java.util.Arrays.toString(Precision.values()), e);
-        }
     }
 
     private static String required(String key, String value) {

@@ -1,6 +1,8 @@
 package io.greenai.core;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -237,14 +239,54 @@ public sealed interface CompressionStep {
     }
 
     /**
-     * Lower the precision of weights (and, for INT8, activations).
+     * Lower the precision of weights (and, for INT8, activations), with typed options.
      *
-     * @param precision the target precision
+     * <p>Its plan-string form is the precision followed by the options that differ from
+     * {@link QuantizationOptions#defaults()}, joined by dashes: {@code quantize=INT8} (dynamic, CPU),
+     * {@code quantize=INT8-static}, {@code quantize=INT4-b64}, {@code quantize=FP16-gpu}.
+     *
+     * @param precision the target precision: FP16, INT8 or INT4
+     * @param options the target hardware, INT8 activation mode and INT4 block size
      */
-    record Quantize(Precision precision) implements CompressionStep {
-        /** Checks the precision is given. */
+    record Quantize(Precision precision, QuantizationOptions options) implements CompressionStep {
+        /**
+         * Checks that the precision is a quantization and that the options fit it.
+         *
+         * @throws IllegalArgumentException if the precision is FP32, an option does not apply to the
+         *     precision (static activations other than INT8, a block size other than INT4's), or the
+         *     target cannot run the precision (INT8 with dynamic activations on GPU)
+         */
         public Quantize {
             Objects.requireNonNull(precision, "precision");
+            Objects.requireNonNull(options, "options");
+            if (precision == Precision.FP32) {
+                throw new IllegalArgumentException("quantize(FP32) would change nothing: models are exported in FP32; "
+                        + "choose FP16, INT8 or INT4");
+            }
+            if (options.activations() == QuantizationOptions.Activations.STATIC && precision != Precision.INT8) {
+                throw new IllegalArgumentException("static activation scales apply to INT8 only; " + precision
+                        + " keeps float activations");
+            }
+            if (options.blockSize() != QuantizationOptions.DEFAULT_BLOCK_SIZE && precision != Precision.INT4) {
+                throw new IllegalArgumentException("a block size (" + options.blockSize() + ") applies to INT4 only, not "
+                        + precision);
+            }
+            if (precision == Precision.INT8 && options.activations() == QuantizationOptions.Activations.DYNAMIC
+                    && options.target() == QuantizationOptions.Target.GPU) {
+                throw new IllegalArgumentException("INT8 with dynamic activations cannot target GPU: it emits "
+                        + "com.microsoft.DynamicQuantizeMatMul, which ONNX Runtime runs on CPU only; for GPU choose "
+                        + "INT8 with static activations (QDQ), INT4 or FP16");
+            }
+        }
+
+        /**
+         * Lowers the precision with {@link QuantizationOptions#defaults()}.
+         *
+         * @param precision the target precision: FP16, INT8 or INT4
+         * @throws IllegalArgumentException if the precision is FP32
+         */
+        public Quantize(Precision precision) {
+            this(precision, QuantizationOptions.defaults());
         }
 
         @Override
@@ -254,7 +296,58 @@ public sealed interface CompressionStep {
 
         @Override
         public String spec() {
-            return "quantize=" + precision;
+            StringBuilder spec = new StringBuilder("quantize=").append(precision);
+            if (options.activations() == QuantizationOptions.Activations.STATIC) {
+                spec.append("-static");
+            }
+            if (options.blockSize() != QuantizationOptions.DEFAULT_BLOCK_SIZE) {
+                spec.append("-b").append(options.blockSize());
+            }
+            if (options.target() == QuantizationOptions.Target.GPU) {
+                spec.append("-gpu");
+            }
+            return spec.toString();
+        }
+
+        /**
+         * Reads the value of a {@code quantize=} plan step, e.g. {@code INT8}, {@code INT8-static},
+         * {@code INT4-b64-gpu}: a precision, then options in any order ({@code static} or
+         * {@code dynamic}, {@code b<size>}, {@code cpu} or {@code gpu}), case-insensitive.
+         *
+         * @param value the text after {@code quantize=}
+         * @return the step
+         * @throws IllegalArgumentException naming the part that cannot be read, or if the options do
+         *     not fit the precision
+         */
+        public static Quantize parse(String value) {
+            String[] parts = value.trim().split("-", -1);
+            Precision precision;
+            try {
+                precision = Precision.valueOf(parts[0].trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown precision 'quantize=" + value + "'; choose one of "
+                        + Arrays.toString(Precision.values()), e);
+            }
+            QuantizationOptions.Builder options = QuantizationOptions.builder();
+            for (int i = 1; i < parts.length; i++) {
+                String option = parts[i].trim().toLowerCase(Locale.ROOT);
+                switch (option) {
+                    case "static" -> options.activations(QuantizationOptions.Activations.STATIC);
+                    case "dynamic" -> options.activations(QuantizationOptions.Activations.DYNAMIC);
+                    case "cpu" -> options.target(QuantizationOptions.Target.CPU);
+                    case "gpu" -> options.target(QuantizationOptions.Target.GPU);
+                    default -> {
+                        if (option.matches("b[0-9]{1,9}")) {
+                            options.blockSize(Integer.parseInt(option.substring(1)));
+                        } else {
+                            throw new IllegalArgumentException("unknown quantization option '" + parts[i]
+                                    + "' in 'quantize=" + value + "'; options are static, dynamic, b<block size>, "
+                                    + "cpu, gpu (e.g. quantize=INT8-static, quantize=INT4-b64)");
+                        }
+                    }
+                }
+            }
+            return new Quantize(precision, options.build());
         }
     }
 }

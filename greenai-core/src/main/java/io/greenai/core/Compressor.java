@@ -173,14 +173,34 @@ public final class Compressor<M extends CompressibleModel<M>> {
     }
 
     /**
-     * Lowers the precision of the model; runs after every other step.
+     * Lowers the precision of the model with the {@link QuantizationOptions#defaults() default
+     * options} (target CPU; INT8 activations quantized at run time; INT4 blocks of 32); runs after
+     * every other step.
      *
-     * @param precision the target precision
+     * @param precision FP16, INT8 or INT4
      * @return this compressor
+     * @throws IllegalArgumentException if the precision is FP32
      * @throws IllegalStateException if quantization was already set
      */
     public Compressor<M> quantize(Precision precision) {
-        plan.add(new CompressionStep.Quantize(Objects.requireNonNull(precision, "precision")));
+        return quantize(precision, QuantizationOptions.defaults());
+    }
+
+    /**
+     * Lowers the precision of the model with typed options; runs after every other step.
+     * {@link QuantizationOptions.Activations#STATIC} INT8 needs {@link #calibrateWith calibration
+     * texts} (checked in {@code build()}).
+     *
+     * @param precision FP16, INT8 or INT4
+     * @param options the target hardware, INT8 activation mode and INT4 block size
+     * @return this compressor
+     * @throws IllegalArgumentException if the precision is FP32, an option does not apply to the
+     *     precision, or the target cannot run it (INT8 with dynamic activations on GPU)
+     * @throws IllegalStateException if quantization was already set
+     */
+    public Compressor<M> quantize(Precision precision, QuantizationOptions options) {
+        plan.add(new CompressionStep.Quantize(Objects.requireNonNull(precision, "precision"),
+                Objects.requireNonNull(options, "options")));
         return this;
     }
 
@@ -241,6 +261,8 @@ public final class Compressor<M extends CompressibleModel<M>> {
      *
      * @return a new model; the one given to {@link #of} is unchanged
      * @throws IllegalArgumentException if a step does not fit the model (e.g. too many layers)
+     * @throws IllegalStateException if a step lacks what it needs from the plan (static INT8 without
+     *     calibration texts)
      * @throws UnsupportedModelException if the model's structure cannot be understood
      * @throws GreenAiException if a step fails
      */

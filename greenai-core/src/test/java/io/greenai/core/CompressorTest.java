@@ -345,4 +345,37 @@ class CompressorTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("model");
     }
+
+    @Test
+    void quantize_withOptionsRecordsThemInThePlan() {
+        QuantizationOptions options = QuantizationOptions.builder().blockSize(64).build();
+
+        CompressionPlan plan = Compressor.of(TWELVE).removeLayers(2).quantize(Precision.INT4, options).plan();
+
+        assertThat(plan.toString()).isEqualTo("removeLayers=2,quantize=INT4-b64");
+        assertThat(plan.step(CompressionStep.Quantize.class)).contains(new CompressionStep.Quantize(Precision.INT4,
+                options));
+    }
+
+    @Test
+    void quantize_rejectsDynamicInt8ForGpuAtOnceAndKeepsStageFree() {
+        Compressor<FakeModel> compressor = Compressor.of(TWELVE);
+        QuantizationOptions gpu = QuantizationOptions.builder().target(QuantizationOptions.Target.GPU).build();
+
+        assertThatThrownBy(() -> compressor.quantize(Precision.INT8, gpu))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CPU only");
+        compressor.quantize(Precision.FP16, gpu);
+
+        assertThat(compressor.plan().toString()).isEqualTo("quantize=FP16-gpu");
+    }
+
+    @Test
+    void build_rejectsStaticInt8WithoutCalibrationTexts() {
+        QuantizationOptions staticScales = QuantizationOptions.builder()
+                .activations(QuantizationOptions.Activations.STATIC).build();
+        Compressor<FakeModel> compressor = Compressor.of(TWELVE).quantize(Precision.INT8, staticScales);
+
+        assertThatThrownBy(compressor::build)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("calibrateWith");
+    }
 }

@@ -184,7 +184,8 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
      * details (tensors and projections).
      *
      * @return the stack
-     * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands
+     * @throws UnsupportedModelException if the graph has no transformer stack GreenAI understands, or
+     *     is quantized already (naming the first quantized node)
      */
     public TransformerStack transformerStack() {
         return transformerStacks().get(0);

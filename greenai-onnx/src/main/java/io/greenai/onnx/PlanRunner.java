@@ -1,15 +1,19 @@
 package io.greenai.onnx;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.greenai.core.CompressionPlan;
 import io.greenai.core.CompressionStep;
 import io.greenai.core.GreenAi;
 import io.greenai.core.LayerSelection;
+import io.greenai.core.QuantizationOptions;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.MatrixPruning;
 import io.greenai.onnx.graph.LayerRemoval;
 import io.greenai.onnx.graph.TransformerStack;
 import java.util.LinkedHashMap;
+import io.greenai.onnx.quant.ActivationRange;
+import io.greenai.onnx.quant.Quantizer;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -87,6 +91,14 @@ final class PlanRunner {
             current = distill(model, current, distill.get(), removed, plan);
         }
 
+        var quantize = plan.step(CompressionStep.Quantize.class);
+        if (quantize.isPresent()) {
+            long quantizeStart = System.nanoTime();
+            current = current.derive(quantized(current, new GraphEditor(current.proto()), quantize.get(),
+                    plan.calibrationTexts()).build());
+            LOG.info("{}: quantized to {} in {} ms", model.name(), quantize.get().spec(), millisSince(quantizeStart));
+        }
+
         OnnxModel compressed = current;
         OnnxModel result = edit(compressed, editor -> {
             String previous = editor.metadata(PLAN_KEY);
@@ -152,8 +164,7 @@ final class PlanRunner {
     private static void rejectUnimplemented(CompressionPlan plan) {
         for (CompressionStep step : plan.steps()) {
             String missing = switch (step.stage()) {
-                case REMOVE, PRUNE, DISTILL -> null;
-                case QUANTIZE -> "quantize";
+                case REMOVE, PRUNE, DISTILL, QUANTIZE -> null;
             };
             if (missing != null) {
                 throw new UnsupportedOperationException(missing + " is not implemented yet in this version of GreenAI ("
@@ -173,6 +184,23 @@ final class PlanRunner {
     private static boolean stackNamed(CompressionPlan plan) {
         return plan.step(CompressionStep.RemoveLayersAt.class).map(s -> s.stack() != null).orElse(false)
                 || plan.step(CompressionStep.RemoveLayers.class).map(s -> s.stack() != null).orElse(false);
+    }
+
+    /**
+     * Quantizes the graph the earlier steps left, last of all: static INT8 measures its activation
+     * ranges on that graph, not on the input model.
+     */
+    private static GraphEditor quantized(OnnxModel model, GraphEditor edited, CompressionStep.Quantize step,
+            List<String> texts) {
+        ModelProto before = edited.build();
+        GraphView view = new GraphView(before.getGraph());
+        Map<String, ActivationRange> ranges = Map.of();
+        if (step.options().activations() == QuantizationOptions.Activations.STATIC) {
+            ranges = ActivationCalibration.ranges(model.derive(before), Quantizer.calibrationTensors(view), texts);
+        }
+        GraphEditor editor = new GraphEditor(before);
+        Quantizer.quantize(editor, view, model.name(), step, ranges);
+        return editor;
     }
 
     private static List<Integer> layersToRemove(OnnxModel model, TransformerStack stack, CompressionPlan plan) {

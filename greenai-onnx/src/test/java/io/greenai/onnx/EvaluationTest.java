@@ -107,9 +107,10 @@ class EvaluationTest {
         assertThat(report.original().latencyMillis()).isPositive();
         assertThat(report.energyMeter()).isEqualTo("cpu-estimate");
         assertThat(report.energyMeasured()).isFalse();
-        VariantResult skipped = report.variants().get(2);
-        assertThat(skipped.status()).isEqualTo(VariantResult.Status.SKIPPED);
-        assertThat(skipped.note()).contains("quantize is not implemented yet");
+        VariantResult quantized = report.variants().get(2);
+        assertThat(quantized.status()).isEqualTo(VariantResult.Status.OK);
+        assertThat(quantized.plan()).contains("quantize=INT8");
+        assertThat(quantized.layers()).isEqualTo(3);
         assertThat(dir.resolve("models/remove-layer-3.onnx")).isRegularFile();
 
         EvaluationReport parsed = Reports.readJson(Reports.write(report, dir.resolve("report")).json());

@@ -339,7 +339,7 @@ public final class Evaluation {
             results.set(m.slot, new VariantResult(m.recipe.name(), m.plan, VariantResult.Status.OK, "", accuracy,
                     metric.compute(m.predicted, expected), Metric.ACCURACY.compute(m.predicted, reference),
                     m.seconds / energyRounds() * 1000, m.joules / energyRounds(), m.grams / energyRounds(),
-                    m.model.sizeBytes(), m.model.parameterCount(), m.model.structure().layerCount(),
+                    m.model.sizeBytes(), m.model.parameterCount(), layerCount(m.model, classifier),
                     m.compressSeconds));
             LOG.info("{}: accuracy {}, {} J per inference ({} by {}), {} ms", m.recipe.name(), accuracy,
                     m.joules / energyRounds(), chosen.measured() ? "measured" : "estimated", chosen.name(),
@@ -454,5 +454,19 @@ public final class Evaluation {
         }
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
                 + " " + System.getProperty("os.arch");
+    }
+
+    /**
+     * The layers of a variant. A quantized graph is not discovered again, so its count comes from the
+     * original's minus the layers its metadata says were removed.
+     */
+    private static int layerCount(OnnxModel model, OnnxModel original) {
+        try {
+            return model.structure().layerCount();
+        } catch (io.greenai.core.UnsupportedModelException e) {
+            String removed = model.metadata().getOrDefault("greenai.removed_layers", "");
+            int count = removed.isEmpty() ? 0 : removed.substring(removed.indexOf(':') + 1).split(",").length;
+            return original.structure().layerCount() - count;
+        }
     }
 }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -32,6 +33,8 @@ public final class GraphEditor {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
     private boolean forgetShapes;
+    private final Map<String, Long> opsets = new LinkedHashMap<>();
+    private boolean keepValueInfo = true;
 
     /**
      * Starts editing a copy of a model's main graph.
@@ -52,6 +55,8 @@ public final class GraphEditor {
         }
         usedNames.addAll(initializers.keySet());
         graph.getInputList().forEach(i -> usedNames.add(i.getName()));
+        model.getOpsetImportList().forEach(o -> opsets.put(o.getDomain().equals("ai.onnx") ? "" : o.getDomain(),
+                o.getVersion()));
     }
 
     /**
@@ -291,6 +296,57 @@ public final class GraphEditor {
     }
 
     /**
+     * Replaces a node by others, in place: the replacements run where the node ran, in the order
+     * given. Their outputs may reuse the old node's output names, so its readers read them.
+     *
+     * @param node a node of the graph under edit
+     * @param replacements the nodes that take its place (none removes it)
+     * @throws IllegalArgumentException if the node is not in the graph under edit
+     */
+    public void replace(NodeProto node, List<NodeProto> replacements) {
+        int index = indexOf(node);
+        nodes.remove(index);
+        nodes.addAll(index, replacements);
+    }
+
+    /**
+     * Removes a node. Its outputs must no longer be read, or must be produced by another node.
+     *
+     * @param node a node of the graph under edit
+     * @throws IllegalArgumentException if the node is not in the graph under edit
+     */
+    public void remove(NodeProto node) {
+        nodes.remove(indexOf(node));
+    }
+
+    private int indexOf(NodeProto node) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) == node) {
+                return i;
+            }
+        }
+        int index = nodes.indexOf(node);
+        if (index < 0) {
+            throw new IllegalArgumentException("node " + GraphView.describe(node) + " is not in the graph under edit");
+        }
+        return index;
+    }
+
+    /**
+     * Adds a constant tensor (initializer) under a name obtained from {@link #uniqueName(String)}.
+     *
+     * @param tensor the tensor, named
+     * @throws IllegalArgumentException if an initializer of that name exists
+     */
+    public void addInitializer(TensorProto tensor) {
+        if (initializers.containsKey(tensor.getName())) {
+            throw new IllegalArgumentException("initializer '" + tensor.getName() + "' exists already");
+        }
+        usedNames.add(tensor.getName());
+        initializers.put(tensor.getName(), tensor);
+    }
+
+    /**
      * Returns an initializer as it stands in the graph under edit.
      *
      * @param name the initializer's name
@@ -396,6 +452,36 @@ public final class GraphEditor {
             trimmed.remove(trimmed.size() - 1);
         }
         nodes.set(position, builder.clearInput().addAllInput(trimmed).build());
+    }
+
+    /**
+     * Makes the saved model import an operator set, e.g. {@code com.microsoft} version 1 for ONNX
+     * Runtime's contrib operators, or raises an imported version to at least {@code version}.
+     *
+     * @param domain the operator domain ({@code ""} for the default ONNX domain)
+     * @param version the lowest version needed
+     */
+    public void requireOpset(String domain, long version) {
+        opsets.merge(domain, version, Math::max);
+    }
+
+    /**
+     * Returns the version of an operator set the model imports, as it stands.
+     *
+     * @param domain the operator domain ({@code ""} or {@code "ai.onnx"} for the default ONNX domain)
+     * @return the version, or 0 if the domain is not imported
+     */
+    public long opsetVersion(String domain) {
+        String key = domain.equals("ai.onnx") ? "" : domain;
+        return opsets.getOrDefault(key, 0L);
+    }
+
+    /**
+     * Drops the value_info type annotations of intermediate tensors, which go stale when an edit
+     * changes tensor types (ONNX Runtime infers them again when loading).
+     */
+    public void clearValueInfo() {
+        keepValueInfo = false;
     }
 
     /**
@@ -559,7 +645,7 @@ public final class GraphEditor {
                 .clearOutput().addAllOutput(outputs);
         List<ValueInfoProto> valueInfo = new ArrayList<>();
         for (ValueInfoProto info : original.getGraph().getValueInfoList()) {
-            if (present.contains(info.getName())) {
+            if (keepValueInfo && present.contains(info.getName())) {
                 if (forgetShapes && info.getType().hasTensorType()) {
                     ValueInfoProto.Builder typeOnly = info.toBuilder();
                     typeOnly.getTypeBuilder().getTensorTypeBuilder().clearShape();
@@ -580,7 +666,9 @@ public final class GraphEditor {
             }
         }
         graph.clearInput().addAllInput(keptInputs);
-        ModelProto.Builder model = original.toBuilder().setGraph(graph).clearMetadataProps();
+        ModelProto.Builder model = original.toBuilder().setGraph(graph).clearMetadataProps().clearOpsetImport();
+        opsets.forEach((domain, version) -> model.addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
         metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build();
     }

@@ -1,0 +1,68 @@
+package io.greenai.onnx.quant;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.GraphEditor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * INT4 weight-only: each constant-weight MatMul (with its bias Add) becomes one
+ * {@code com.microsoft.MatMulNBits} (bits 4, blocks along K, {@link Int4Blocks} layout), which ONNX
+ * Runtime runs on CPU and CUDA. Activations stay float.
+ */
+final class Int4WeightOnly {
+
+    private final GraphEditor editor;
+    private final int blockSize;
+    private final int accuracyLevel;
+
+    /**
+     * @param accuracyLevel MatMulNBits' {@code accuracy_level}: 0 computes in the input's float type;
+     *     4 lets the CPU kernel quantize activations to int8 per block for speed
+     */
+    Int4WeightOnly(GraphEditor editor, int blockSize, int accuracyLevel) {
+        this.editor = editor;
+        this.blockSize = blockSize;
+        this.accuracyLevel = accuracyLevel;
+    }
+
+    /** Replaces the products; returns how many MatMulNBits the graph now has. */
+    int apply(List<LinearNode> linears) {
+        editor.requireOpset(Quantizer.MS_DOMAIN, 1);
+        for (LinearNode linear : linears) {
+            editor.replace(linear.node(), List.of(product(linear)));
+            if (linear.biasAdd() != null) {
+                editor.remove(linear.biasAdd());
+            }
+        }
+        return linears.size();
+    }
+
+    private NodeProto product(LinearNode linear) {
+        int k = linear.k();
+        int n = linear.n();
+        Int4Blocks blocks = Int4Blocks.quantize(linear.weight(), k, n, blockSize);
+        int count = Int4Blocks.blocks(k, blockSize);
+        String base = editor.uniqueName("greenai/int4/" + linear.node().getName());
+        String weight = editor.uniqueName(base + ".weight_int4");
+        String scales = editor.uniqueName(base + ".scales");
+        String zeroPoints = editor.uniqueName(base + ".zero_points");
+        editor.addInitializer(Initializers.bytes(weight, TensorProto.DataType.UINT8_VALUE, blocks.packed(), n, count,
+                blockSize / 2));
+        editor.addInitializer(Initializers.floats(scales, blocks.scales(), (long) n * count));
+        editor.addInitializer(Initializers.bytes(zeroPoints, TensorProto.DataType.UINT8_VALUE, blocks.zeroPoints(),
+                (long) n * ((count + 1) / 2)));
+        List<String> inputs = new ArrayList<>(List.of(linear.input(), weight, scales, zeroPoints));
+        if (linear.bias() != null) {
+            String bias = editor.uniqueName(base + ".bias");
+            editor.addInitializer(Initializers.floats(bias, linear.bias(), n));
+            inputs.add(""); // g_idx: none, blocks are contiguous
+            inputs.add(bias);
+        }
+        return Initializers.node("MatMulNBits", Quantizer.MS_DOMAIN, base, inputs, List.of(linear.output()),
+                Initializers.intAttribute("K", k), Initializers.intAttribute("N", n),
+                Initializers.intAttribute("bits", 4), Initializers.intAttribute("block_size", blockSize),
+                Initializers.intAttribute("accuracy_level", accuracyLevel));
+    }
+}
