@@ -31,13 +31,14 @@ import java.util.function.Function;
  * <p>For each model: the file size; the mean cosine similarity of each SST-2 dev sentence's
  * mean-pooled embedding to the float32 model's; and the latency of one inference at batch 1 and
  * batch 16, every row 128 real tokens. The latencies are measured in the same run, in rounds that
- * visit the variants in rotating order; each number is the median over the rounds, and each ratio
+ * visit the variants in rotating order (20 inferences per variant and round at batch 1, one at batch
+ * 16, after two discarded warm-up rounds); each number is the median over the rounds, and each ratio
  * is the median over the rounds of the per-round ratio to the row it is compared with, so that load
  * from other processes on a shared machine affects both sides of a ratio alike.
  *
  * <p>Run from the repository root: {@code mvn -B -DskipTests -Pquantization-report package}.
  * Arguments (via {@code -Dgreenai.args="..."}): {@code --sentences N} (default: all 872 dev
- * sentences), {@code --rounds N} (default 15), {@code --minilm-only}, {@code --data FILE} (the SST-2
+ * sentences), {@code --rounds N} (default 21), {@code --minilm-only}, {@code --data FILE} (the SST-2
  * dev TSV), {@code --calibration FILE} (TSV whose first column is a sentence; 128 are used for static
  * INT8), {@code --out DIR} (default {@code target}).
  */
@@ -50,7 +51,9 @@ public final class QuantizationReport {
             + "Fishing boats leave before sunrise, and the bakery on the main square opens its doors at six. "
             + "By nine the market is full of people buying bread, cheese and fresh vegetables. "
             + "Children walk to school along the sea wall, counting the gulls that sit on the railings.";
-    private static final int BATCH1_RUNS_PER_ROUND = 8;
+    private static final int BATCH1_RUNS_PER_ROUND = 20;
+    /** Rounds run before the measured ones and discarded (allocator and thread-pool warm-up). */
+    private static final int WARMUP_ROUNDS = 2;
 
     /**
      * What to measure.
@@ -107,7 +110,7 @@ public final class QuantizationReport {
      */
     public static void main(String[] args) {
         Path shared = Path.of("..", "..", "shared", "data", "sst2");
-        Settings settings = new Settings(0, 15, true, shared.resolve("dev.tsv"), shared.resolve("train.tsv"),
+        Settings settings = new Settings(0, 21, true, shared.resolve("dev.tsv"), shared.resolve("train.tsv"),
                 Path.of("target"));
         for (int i = 0; i < args.length; i++) {
             settings = switch (args[i]) {
@@ -210,14 +213,20 @@ public final class QuantizationReport {
                 batch16.put(variant.name(), new double[rounds]);
             }
             List<String> names = new ArrayList<>(sessions.keySet());
-            for (int round = 0; round < rounds; round++) {
+            for (int round = -WARMUP_ROUNDS; round < rounds; round++) {
                 for (int v = 0; v < names.size(); v++) {
-                    String name = names.get((v + round) % names.size());
-                    batch1.get(name)[round] = millis(sessions.get(name), inputs1.get(name), BATCH1_RUNS_PER_ROUND);
+                    String name = names.get((v + Math.max(round, 0)) % names.size());
+                    double millis = millis(sessions.get(name), inputs1.get(name), BATCH1_RUNS_PER_ROUND);
+                    if (round >= 0) {
+                        batch1.get(name)[round] = millis;
+                    }
                 }
                 for (int v = 0; v < names.size(); v++) {
-                    String name = names.get((v + round) % names.size());
-                    batch16.get(name)[round] = millis(sessions.get(name), inputs16.get(name), 1);
+                    String name = names.get((v + Math.max(round, 0)) % names.size());
+                    double millis = millis(sessions.get(name), inputs16.get(name), 1);
+                    if (round >= 0) {
+                        batch16.get(name)[round] = millis;
+                    }
                 }
             }
         } finally {

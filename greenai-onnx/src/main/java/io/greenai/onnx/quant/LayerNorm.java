@@ -72,10 +72,11 @@ record LayerNorm(List<NodeProto> nodes, String input, String output, String scal
             return partial(nodes, x);
         }
         nodes.add(pow);
-        NodeProto variance = reader(view, pow.getOutput(0), "ReduceMean");
-        NodeProto plusEpsilon = variance == null ? null : reader(view, variance.getOutput(0), "Add");
-        NodeProto sqrt = plusEpsilon == null ? null : reader(view, plusEpsilon.getOutput(0), "Sqrt");
-        if (sqrt == null || !div.getInput(1).equals(sqrt.getOutput(0))) {
+        // Fusing removes these intermediates, so nothing else may read them.
+        NodeProto variance = single(view, pow.getOutput(0), "ReduceMean");
+        NodeProto plusEpsilon = variance == null ? null : single(view, variance.getOutput(0), "Add");
+        NodeProto sqrt = plusEpsilon == null ? null : single(view, plusEpsilon.getOutput(0), "Sqrt");
+        if (sqrt == null || !div.getInput(1).equals(sqrt.getOutput(0)) || view.consumers(sqrt.getOutput(0)).size() != 1) {
             return partial(nodes, x);
         }
         nodes.addAll(List.of(variance, plusEpsilon, sqrt, div));

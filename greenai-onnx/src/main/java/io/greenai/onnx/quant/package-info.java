@@ -12,6 +12,10 @@
  *   <li>FP16: float16 weights and compute, float32 at the graph's borders.
  * </ul>
  *
+ * <p>For CPU targets the float remainder is fused as ONNX Runtime's offline optimizer would:
+ * attention cores into {@code com.microsoft.MultiHeadAttention}, residual Adds with their LayerNorms
+ * into {@code com.microsoft.SkipLayerNormalization}.
+ *
  * <p>The classes that match graph patterns (constant-weight products, embedding lookups, LayerNorms),
  * compute the low-precision values (symmetric int8, block-wise 4-bit, float16 bits) and emit each
  * precision's operators are package-private; the QUANTIZE stage of a compression plan,
