@@ -81,7 +81,7 @@ final class Distillation {
             Taps end = Taps.of(teacherGraph, teacherStack.layers().get(teacherSpanEnd[j]));
             List<FloatTensor[]> targets = collect(teacher, List.of(same.attentionResidual(), end.ffnResidual()));
             if (teacherSpanEnd[j] != teacherLayerOf[j] && taps.normScale() != null) {
-                current = copyNorm(current, teacher, taps, end);
+                current = copyNorm(current, teacherGraph, taps, end);
             }
             current = refit(current, layer.attentionOutput(), taps.attentionSkip(), targets, 0);
             current = refit(current, layer.ffnDown(), taps.ffnSkip(), targets, 1);
@@ -126,19 +126,26 @@ final class Distillation {
     }
 
     /** Gives the student layer's output LayerNorm the scale and shift of the teacher layer it now ends. */
-    private static OnnxModel copyNorm(OnnxModel student, OnnxModel teacher, Taps layer, Taps end) {
+    private static OnnxModel copyNorm(OnnxModel student, GraphView teacherGraph, Taps layer, Taps end) {
         if (end.normScale() == null) {
             return student;
         }
-        GraphEditor teacherGraph = new GraphEditor(teacher.proto());
         GraphEditor editor = new GraphEditor(student.proto());
-        editor.replaceInitializer(teacherGraph.initializer(end.normScale()).toBuilder()
+        editor.replaceInitializer(teacherInitializer(teacherGraph, end.normScale()).toBuilder()
                 .setName(layer.normScale()).build());
         if (layer.normBias() != null && end.normBias() != null) {
-            editor.replaceInitializer(teacherGraph.initializer(end.normBias()).toBuilder()
+            editor.replaceInitializer(teacherInitializer(teacherGraph, end.normBias()).toBuilder()
                     .setName(layer.normBias()).build());
         }
         return student.derive(editor.build());
+    }
+
+    private static TensorProto teacherInitializer(GraphView teacherGraph, String name) {
+        TensorProto tensor = teacherGraph.initializer(name);
+        if (tensor == null) {
+            throw new UnsupportedModelException("teacher LayerNorm parameter '" + name + "' is not an initializer");
+        }
+        return tensor;
     }
 
     /**
