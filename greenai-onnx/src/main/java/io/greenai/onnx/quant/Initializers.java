@@ -20,6 +20,18 @@ final class Initializers {
         return raw(name, TensorProto.DataType.FLOAT_VALUE, buffer.array(), dims);
     }
 
+    /** A float32 tensor, or float16 (rounded to nearest, clamped to its finite range) when {@code half}. */
+    static TensorProto floats(boolean half, String name, float[] values, long... dims) {
+        if (!half) {
+            return floats(name, values, dims);
+        }
+        short[] halves = new short[values.length];
+        for (int i = 0; i < values.length; i++) {
+            halves[i] = HalfFloat.fromFloatSaturating(values[i]);
+        }
+        return halves(name, halves, dims);
+    }
+
     static TensorProto halves(String name, short[] values, long... dims) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asShortBuffer().put(values);

@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * INT4 weight-only: each constant-weight MatMul (with its bias Add) becomes one
  * {@code com.microsoft.MatMulNBits} (bits 4, blocks along K, {@link Int4Blocks} layout), which ONNX
- * Runtime runs on CPU and CUDA. Activations stay float.
+ * Runtime runs on CPU and CUDA. Activations stay float: float32, or float16 where the weight was
+ * float16, since ONNX Runtime registers MatMulNBits for both on CPU (its type T1, which the scales
+ * and the bias share with the activations).
  */
 final class Int4WeightOnly {
 
@@ -50,13 +52,13 @@ final class Int4WeightOnly {
         String zeroPoints = editor.uniqueName(base + ".zero_points");
         editor.addInitializer(Initializers.bytes(weight, TensorProto.DataType.UINT8_VALUE, blocks.packed(), n, count,
                 blockSize / 2));
-        editor.addInitializer(Initializers.floats(scales, blocks.scales(), (long) n * count));
+        editor.addInitializer(Initializers.floats(linear.half(), scales, blocks.scales(), (long) n * count));
         editor.addInitializer(Initializers.bytes(zeroPoints, TensorProto.DataType.UINT8_VALUE, blocks.zeroPoints(),
                 (long) n * ((count + 1) / 2)));
         List<String> inputs = new ArrayList<>(List.of(linear.input(), weight, scales, zeroPoints));
         if (linear.bias() != null) {
             String bias = editor.uniqueName(base + ".bias");
-            editor.addInitializer(Initializers.floats(bias, linear.bias(), n));
+            editor.addInitializer(Initializers.floats(linear.half(), bias, linear.bias(), n));
             inputs.add(""); // g_idx: none, blocks are contiguous
             inputs.add(bias);
         }

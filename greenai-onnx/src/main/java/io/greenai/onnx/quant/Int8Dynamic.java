@@ -22,6 +22,11 @@ import java.util.Map;
  * quantizer writes ({@code DynamicQuantizeLinear → MatMulInteger → Cast → Mul}), emitted directly.
  * (Concatenating the three weights into one product followed by a {@code Split} measured no faster:
  * the split copies the outputs again.)
+ *
+ * <p>In a float16 model these operators still need float32 activations (ONNX Runtime registers them
+ * for float only), so a {@code Cast} to float32 goes before each quantized input, once however many
+ * products read it, and a {@code Cast} back to float16 after each product: the products run on
+ * ONNX Runtime's integer kernels and the graph's other tensors keep their float16 type.
  */
 final class Int8Dynamic {
 
@@ -65,13 +70,41 @@ final class Int8Dynamic {
     private void single(LinearNode linear) {
         String name = editor.uniqueName("greenai/int8/" + linear.node().getName());
         Constants constants = constants(linear, name);
-        List<String> inputs = new ArrayList<>(List.of(linear.input(), constants.weight(), constants.scales()));
+        List<NodeProto> nodes = new ArrayList<>();
+        String input = floatInput(linear, name, nodes);
+        List<String> inputs = new ArrayList<>(List.of(input, constants.weight(), constants.scales()));
         if (constants.bias() != null) {
             inputs.add(""); // weight zero point: 0, the default
             inputs.add(constants.bias());
         }
-        replace(linear, List.of(Initializers.node("DynamicQuantizeMatMul", Quantizer.MS_DOMAIN, name, inputs,
-                List.of(linear.output()))));
+        String output = floatOutput(linear, name);
+        nodes.add(Initializers.node("DynamicQuantizeMatMul", Quantizer.MS_DOMAIN, name, inputs, List.of(output)));
+        backToHalf(linear, name, output, nodes);
+        replace(linear, nodes);
+    }
+
+    /** The product's input as float32: the input itself, or (float16 model) a Cast of it added to {@code nodes}. */
+    private String floatInput(LinearNode linear, String name, List<NodeProto> nodes) {
+        if (!linear.half()) {
+            return linear.input();
+        }
+        String cast = editor.uniqueName(name + "/input_float32");
+        nodes.add(Initializers.node("Cast", "", editor.uniqueName(name + "/cast_input"), List.of(linear.input()),
+                List.of(cast), Initializers.intAttribute("to", TensorProto.DataType.FLOAT_VALUE)));
+        return cast;
+    }
+
+    /** The tensor the integer product writes: the linear's output, or (float16 model) a float32 one before it. */
+    private String floatOutput(LinearNode linear, String name) {
+        return linear.half() ? editor.uniqueName(name + "/output_float32") : linear.output();
+    }
+
+    /** In a float16 model, casts the product's float32 result back to the float16 output. */
+    private void backToHalf(LinearNode linear, String name, String output, List<NodeProto> nodes) {
+        if (linear.half()) {
+            nodes.add(Initializers.node("Cast", "", editor.uniqueName(name + "/cast_output"), List.of(output),
+                    List.of(linear.output()), Initializers.intAttribute("to", TensorProto.DataType.FLOAT16_VALUE)));
+        }
     }
 
     /**
@@ -87,8 +120,10 @@ final class Int8Dynamic {
         String quantized = editor.uniqueName(base + "_uint8");
         String scale = editor.uniqueName(base + "_scale");
         String zeroPoint = editor.uniqueName(base + "_zero_point");
-        NodeProto quantize = Initializers.node("DynamicQuantizeLinear", "", editor.uniqueName(base + "/quantize"),
-                List.of(first.input()), List.of(quantized, scale, zeroPoint));
+        List<NodeProto> quantize = new ArrayList<>();
+        String input = floatInput(first, base, quantize);
+        quantize.add(Initializers.node("DynamicQuantizeLinear", "", editor.uniqueName(base + "/quantize"),
+                List.of(input), List.of(quantized, scale, zeroPoint)));
         for (LinearNode linear : group) {
             String name = editor.uniqueName("greenai/int8/" + linear.node().getName());
             Constants constants = constants(linear, name);
@@ -98,9 +133,11 @@ final class Int8Dynamic {
                 inputs.add("");
                 inputs.add(constants.bias());
             }
-            NodeProto product = Initializers.node("MatMulIntegerToFloat", Quantizer.MS_DOMAIN, name, inputs,
-                    List.of(linear.output()));
-            replace(linear, linear == first ? List.of(quantize, product) : List.of(product));
+            List<NodeProto> nodes = new ArrayList<>(linear == first ? quantize : List.of());
+            String output = floatOutput(linear, name);
+            nodes.add(Initializers.node("MatMulIntegerToFloat", Quantizer.MS_DOMAIN, name, inputs, List.of(output)));
+            backToHalf(linear, name, output, nodes);
+            replace(linear, nodes);
         }
     }
 

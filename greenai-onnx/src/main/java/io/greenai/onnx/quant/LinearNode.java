@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A matrix product with a constant float32 weight, the unit that quantization replaces: a
+ * A matrix product with a constant float weight, the unit that quantization replaces: a
  * {@code MatMul} whose second input is constant, or a plain {@code Gemm} (alpha 1, A not
  * transposed), with the bias that follows it folded in: the Gemm's C, or an {@code Add} of a
- * constant vector that is the MatMul's only reader.
+ * constant vector that is the MatMul's only reader. The weight is float32, or float16 in a model
+ * exported in half precision ({@code half}); its values are read widened to float32 either way, and
+ * the bias must have the weight's type.
  *
  * @param node the MatMul or Gemm
  * @param biasAdd the bias Add folded in, or null
@@ -23,9 +25,10 @@ import java.util.Optional;
  * @param k rows of the weight (input features)
  * @param n columns of the weight (output features)
  * @param bias the bias, N values, or null
+ * @param half whether the weight (and so the activations it multiplies) is float16
  */
 record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output, float[] weight, int k, int n,
-        float[] bias) {
+        float[] bias, boolean half) {
 
     /** Names the node for logs and errors. */
     String describe() {
@@ -33,7 +36,7 @@ record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output
     }
 
     /**
-     * Finds every matrix product with a constant float32 weight, in graph order. Products of two
+     * Finds every matrix product with a constant float32 or float16 weight, in graph order. Products of two
      * activations (attention scores) and Gemms with other alpha, beta or transA are left out.
      */
     static List<LinearNode> find(GraphView view) {
@@ -54,15 +57,6 @@ record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output
         return found;
     }
 
-    /** Tells whether a node multiplies by a constant float16 weight (a model already in FP16). */
-    static boolean hasHalfWeight(GraphView view, NodeProto node) {
-        if (!node.getOpType().equals("MatMul") && !node.getOpType().equals("Gemm")) {
-            return false;
-        }
-        return node.getInputCount() > 1 && view.constant(node.getInput(1))
-                .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE).isPresent();
-    }
-
     private static LinearNode matMul(GraphView view, NodeProto node) {
         Optional<TensorProto> weight = floatMatrix(view, node.getInput(1));
         if (weight.isEmpty() || view.isConstant(node.getInput(0))) {
@@ -70,10 +64,12 @@ record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output
         }
         int k = (int) weight.get().getDims(0);
         int n = (int) weight.get().getDims(1);
-        NodeProto add = biasAdd(view, node.getOutput(0), n);
-        float[] bias = add == null ? null : Tensors.toFloats(view.constant(otherInput(add, node.getOutput(0))).get());
+        int type = weight.get().getDataType();
+        NodeProto add = biasAdd(view, node.getOutput(0), n, type);
+        float[] bias = add == null ? null
+                : Tensors.toFloatsWidened(view.constant(otherInput(add, node.getOutput(0))).get());
         return new LinearNode(node, add, node.getInput(0), add == null ? node.getOutput(0) : add.getOutput(0),
-                Tensors.toFloats(weight.get()), k, n, bias);
+                Tensors.toFloatsWidened(weight.get()), k, n, bias, type == TensorProto.DataType.FLOAT16_VALUE);
     }
 
     private static LinearNode gemm(GraphView view, NodeProto node) {
@@ -87,7 +83,8 @@ record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output
         boolean transposed = GraphView.intAttribute(node, "transB", 0) != 0;
         int rows = (int) weight.get().getDims(0);
         int columns = (int) weight.get().getDims(1);
-        float[] values = Tensors.toFloats(weight.get());
+        int type = weight.get().getDataType();
+        float[] values = Tensors.toFloatsWidened(weight.get());
         int k = transposed ? columns : rows;
         int n = transposed ? rows : columns;
         if (transposed) {
@@ -102,23 +99,25 @@ record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output
         float[] bias = null;
         if (node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
             Optional<TensorProto> c = view.constant(node.getInput(2))
-                    .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE && Tensors.elementCount(t) == n
+                    .filter(t -> t.getDataType() == type && Tensors.elementCount(t) == n
                             && t.getDimsCount() <= 2 && t.getDims(t.getDimsCount() - 1) == n);
             if (c.isEmpty() || floatAttribute(node, "beta", 1f) != 1f) {
                 return null;
             }
-            bias = Tensors.toFloats(c.get());
+            bias = Tensors.toFloatsWidened(c.get());
         }
-        return new LinearNode(node, null, node.getInput(0), node.getOutput(0), values, k, n, bias);
+        return new LinearNode(node, null, node.getInput(0), node.getOutput(0), values, k, n, bias,
+                type == TensorProto.DataType.FLOAT16_VALUE);
     }
 
     private static Optional<TensorProto> floatMatrix(GraphView view, String name) {
-        return view.constant(name).filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+        return view.constant(name).filter(t -> (t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                || t.getDataType() == TensorProto.DataType.FLOAT16_VALUE)
                 && t.getDimsCount() == 2 && t.getDims(0) > 0 && t.getDims(1) > 0);
     }
 
     /** The Add of a constant N-vector that is the only reader of {@code tensor}, if there is one. */
-    private static NodeProto biasAdd(GraphView view, String tensor, int n) {
+    private static NodeProto biasAdd(GraphView view, String tensor, int n, int type) {
         List<NodeProto> readers = view.consumers(tensor);
         if (readers.size() != 1 || view.isGraphOutput(tensor)) {
             return null;
@@ -129,7 +128,7 @@ record LinearNode(NodeProto node, NodeProto biasAdd, String input, String output
             return null;
         }
         Optional<TensorProto> bias = view.constant(otherInput(add, tensor));
-        boolean vector = bias.filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+        boolean vector = bias.filter(t -> t.getDataType() == type
                 && t.getDimsCount() == 1 && t.getDims(0) == n).isPresent();
         return vector ? add : null;
     }

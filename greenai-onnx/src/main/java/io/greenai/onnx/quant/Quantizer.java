@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rewrites a float32 graph so that ONNX Runtime runs it in lower precision; the QUANTIZE step of a
- * plan, which runs last.
+ * Rewrites a float32 or float16 graph so that ONNX Runtime runs it in lower precision; the QUANTIZE
+ * step of a plan, which runs last.
  *
  * <ul>
  *   <li><b>INT8, dynamic</b> (the default): every constant-weight MatMul/Gemm becomes
@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * transformer optimizer would, since its CPU provider does not when loading: each attention core
  * becomes one {@code com.microsoft.MultiHeadAttention} and each residual Add with its LayerNorm one
  * {@code com.microsoft.SkipLayerNormalization}, in float32.
+ *
+ * <p>A float16 model (an fp16 export such as onnxruntime-genai's) can go to INT4, whose
+ * MatMulNBits then reads float16 activations and scales, or to dynamic INT8, whose products get
+ * Casts to float32 around them (ONNX Runtime's integer products take float32 activations only).
+ * FP16 and static INT8 of a float16 model are refused with the node that has the float16 weight.
  */
 public final class Quantizer {
 
@@ -84,22 +89,21 @@ public final class Quantizer {
      * @param view the graph
      * @param source the model's name, for the message
      * @throws UnsupportedModelException if a node is one of the operators quantization emits
-     *     (MatMulInteger, DynamicQuantizeLinear, QuantizeLinear, MatMulNBits …), or multiplies by a
-     *     float16 weight
+     *     (MatMulInteger, DynamicQuantizeLinear, QuantizeLinear, MatMulNBits …)
      */
     public static void rejectQuantized(GraphView view, String source) {
         for (NodeProto node : view.nodes()) {
             if (QUANTIZED_OPS.contains(node.getOpType()) || node.getOpType().startsWith("QLinear")) {
                 throw new UnsupportedModelException("model '" + source + "' is already quantized: node "
-                        + GraphView.describe(node) + " computes in low precision; GreenAI compresses float32 models, "
-                        + "so start from the float32 export");
-            }
-            if (LinearNode.hasHalfWeight(view, node)) {
-                throw new UnsupportedModelException("model '" + source + "' is already in FP16: node "
-                        + GraphView.describe(node) + " has a float16 weight; GreenAI compresses float32 models, so "
-                        + "start from the float32 export");
+                        + GraphView.describe(node) + " computes in low precision; GreenAI compresses float models, "
+                        + "so start from the float32 or float16 export");
             }
         }
+    }
+
+    /** The first product with a float16 weight, or null if the graph has none. */
+    private static LinearNode firstHalf(List<LinearNode> linears) {
+        return linears.stream().filter(LinearNode::half).findFirst().orElse(null);
     }
 
     /**
@@ -123,8 +127,9 @@ public final class Quantizer {
      * @param source the model's name, for messages and logs
      * @param step the precision and options
      * @param ranges for static INT8: the range of every tensor of {@link #calibrationTensors}; else empty
-     * @throws UnsupportedModelException if the graph is quantized already, its weights are float16,
-     *     or it has no MatMul or Gemm with a constant float32 weight
+     * @throws UnsupportedModelException if the graph is quantized already, has no MatMul or Gemm with a
+     *     constant float32 or float16 weight, or has float16 weights and the precision is FP16 or static
+     *     INT8
      * @throws IllegalArgumentException if static INT8 lacks the range of a tensor it quantizes
      */
     public static void quantize(GraphEditor editor, GraphView view, String source, CompressionStep.Quantize step,
@@ -133,10 +138,23 @@ public final class Quantizer {
         List<LinearNode> linears = LinearNode.find(view);
         if (linears.isEmpty()) {
             throw new UnsupportedModelException("model '" + source + "' has no MatMul or Gemm with a constant float32 "
-                    + "weight: nothing to quantize");
+                    + "or float16 weight: nothing to quantize");
         }
         Precision precision = step.precision();
         QuantizationOptions options = step.options();
+        LinearNode half = firstHalf(linears);
+        if (half != null && precision == Precision.FP16) {
+            throw new UnsupportedModelException("model '" + source + "' is already in FP16: node " + half.describe()
+                    + " has a float16 weight, so FP16 would change nothing; quantize it to INT8 or INT4 instead");
+        }
+        if (half != null && precision == Precision.INT8
+                && options.activations() == QuantizationOptions.Activations.STATIC) {
+            throw new UnsupportedModelException("model '" + source + "' computes in float16 (node " + half.describe()
+                    + " has a float16 weight), and static INT8 writes float32 QDQ products; use dynamic INT8 or INT4");
+        }
+        // The CPU fusions write float32 MultiHeadAttention and SkipLayerNormalization nodes, which would
+        // not type-check in a float16 graph; half-precision exports come fused by their builder anyway.
+        boolean fuse = options.target() == QuantizationOptions.Target.CPU && half == null;
         long start = System.nanoTime();
         String summary = switch (precision) {
             case INT8 -> {
@@ -151,7 +169,9 @@ public final class Quantizer {
                 int products = int8.apply(linears);
                 yield linears.size() + " MatMul/Gemm -> " + products + " integer products (" + int8.sharedInputs()
                         + " inputs quantized once for several), int8 weights per output column, uint8 activations at "
-                        + "run time; " + tables + " embedding tables int8 per row; " + cpuFusions(editor, view, linears);
+                        + "run time" + (half != null ? " (float16 model: Casts to float32 around each product)" : "")
+                        + "; " + tables + " embedding tables int8 per row"
+                        + (fuse ? "; " + cpuFusions(editor, view, linears) : "");
             }
             case FP16 -> {
                 if (options.target() == QuantizationOptions.Target.CPU) {
@@ -171,8 +191,8 @@ public final class Quantizer {
                         : INT4_GPU_ACCURACY_LEVEL;
                 int products = new Int4WeightOnly(editor, options.blockSize(), level).apply(linears);
                 yield linears.size() + " MatMul/Gemm -> " + products + " MatMulNBits (4 bits, blocks of "
-                        + options.blockSize() + "), " + tables + " embedding tables int8 per row"
-                        + (options.target() == QuantizationOptions.Target.CPU ? "; " + cpuFusions(editor, view, linears)
+                        + options.blockSize() + (half != null ? ", float16 activations and scales" : "") + "), "
+                        + tables + " embedding tables int8 per row" + (fuse ? "; " + cpuFusions(editor, view, linears)
                         : "");
             }
             default -> throw new UnsupportedOperationException(precision + " is not implemented yet");

@@ -1,6 +1,6 @@
 /**
  * Quantization of ONNX graphs, written in Java on the graph so that JVM users need no Python
- * tooling: {@link io.greenai.onnx.quant.Quantizer} rewrites a float32 graph, through the
+ * tooling: {@link io.greenai.onnx.quant.Quantizer} rewrites a float32 (or float16) graph, through the
  * {@link io.greenai.onnx.graph.GraphEditor}, into the operators ONNX Runtime runs in low precision.
  *
  * <ul>
