@@ -304,12 +304,27 @@ class QuantizationTest {
     }
 
     @Test
-    void quantize_rejectsFp16ModelNamingTheNode() {
+    void quantize_rejectsFp16OfFp16ModelNamingTheNode() {
         OnnxModel half = Compressor.of(model()).quantize(Precision.FP16, gpu()).build();
 
-        assertThatThrownBy(() -> Compressor.of(half).quantize(Precision.INT8).build())
+        assertThatThrownBy(() -> Compressor.of(half).quantize(Precision.FP16, gpu()).build())
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("already in FP16").hasMessageContaining("MatMul");
+    }
+
+    @Test
+    void quantize_int8AndInt4OfFp16ModelStayCloseToFloatModel() {
+        OnnxModel model = model();
+        OnnxModel half = Compressor.of(model).quantize(Precision.FP16, gpu()).build();
+
+        OnnxModel int8 = Compressor.of(half).quantize(Precision.INT8).build();
+        OnnxModel int4 = Compressor.of(half).quantize(Precision.INT4).build();
+
+        // The same bounds as INT8 and INT4 of the float32 model (fp16 rounding is 2^-11, far below).
+        assertThat(meanCosine(int8, model)).isGreaterThanOrEqualTo(0.99);
+        assertThat(meanCosine(int4, model)).isGreaterThanOrEqualTo(0.97);
+        assertThat(ops(int8)).containsKey("Cast").doesNotContainKey("MatMulNBits");
+        assertThat(ops(int4)).containsKey("MatMulNBits");
     }
 
     @Test
