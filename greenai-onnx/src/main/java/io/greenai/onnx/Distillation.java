@@ -7,6 +7,7 @@ import io.greenai.core.fit.RidgeRegression;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.LayerBlock;
+import io.greenai.onnx.graph.NormBoundary;
 import io.greenai.onnx.graph.Projection;
 import io.greenai.onnx.graph.TransformerDiscovery;
 import io.greenai.onnx.graph.TransformerStack;
@@ -105,7 +106,7 @@ final class Distillation {
         OnnxModel probe = cut(model, wanted);
         try (InferenceSession session = probe.newSession(options)) {
             for (int b = 0; b < batches.size(); b++) {
-                Map<String, FloatTensor> outputs = session.run(batches.get(b));
+                Map<String, FloatTensor> outputs = session.runWithDefaults(batches.get(b));
                 FloatTensor x = outputs.get(projection.input());
                 FloatTensor base = skip == null ? null : outputs.get(skip);
                 FloatTensor y = targets.get(b)[which];
@@ -155,11 +156,23 @@ final class Distillation {
     private record Taps(String attentionSkip, String attentionResidual, String ffnSkip, String ffnResidual,
             String normScale, String normBias) {
 
+        private static final java.util.Set<String> SHAPE_ONLY = java.util.Set.of("Reshape", "Squeeze", "Unsqueeze",
+                "Identity");
+
         static Taps of(GraphView graph, LayerBlock layer) {
             String where = "layer " + layer.index();
-            if (layer.fusedStart() != null || layer.fusedEnd() != null || layer.crossAttention() != null) {
-                throw new UnsupportedModelException(where + ": distillation refits layers of plain operators; this "
-                        + "layer uses fused normalisation or cross-attention");
+            NormBoundary fused = layer.fusedStart() != null ? layer.fusedStart() : layer.fusedEnd();
+            if (fused != null) {
+                NodeProto node = graph.producer(fused.normalized());
+                throw new UnsupportedModelException(where + ": distillation refits layers of plain operators, and node "
+                        + (node == null ? "'" + fused.normalized() + "'" : GraphView.describe(node))
+                        + " fuses the residual Add with its norm, so the residual sum it would fit to is not a "
+                        + "tensor of the graph");
+            }
+            if (layer.crossAttention() != null) {
+                throw new UnsupportedModelException(where + ": distillation refits layers of plain operators without "
+                        + "cross-attention; this layer cross-attends through node '" + layer.crossAttention().anchor()
+                        + "'");
             }
             NodeProto attention = residualAdd(graph, layer.attentionOutput().output(), where);
             NodeProto ffn = residualAdd(graph, layer.ffnDown().output(), where);
@@ -176,18 +189,41 @@ final class Distillation {
                     scale = mul != null && mul.getOpType().equals("Mul") ? constantOf(graph, mul) : null;
                 }
             }
-            return new Taps(otherInput(attention, layer.attentionOutput().output()), attention.getOutput(0),
-                    otherInput(ffn, layer.ffnDown().output()), ffn.getOutput(0), scale, bias);
+            return new Taps(skipOf(graph, attention, layer.attentionOutput().output()), attention.getOutput(0),
+                    skipOf(graph, ffn, layer.ffnDown().output()), ffn.getOutput(0), scale, bias);
         }
 
+        /**
+         * The residual Add that reads a projection's output, directly or through the Reshapes that
+         * exporters put between a 2-D Gemm and the 3-D residual stream (GPT-2's Conv1D); the tensor
+         * it reads is then the projection's output in another shape, with the same values in the
+         * same order.
+         */
         private static NodeProto residualAdd(GraphView graph, String tensor, String where) {
-            for (NodeProto user : graph.consumers(tensor)) {
-                if (user.getOpType().equals("Add") && user.getInputCount() == 2
-                        && !graph.isConstant(otherInput(user, tensor))) {
-                    return user;
+            String current = tensor;
+            for (int hops = 0; hops < 3; hops++) {
+                List<NodeProto> users = graph.consumers(current);
+                for (NodeProto user : users) {
+                    if (user.getOpType().equals("Add") && user.getInputCount() == 2
+                            && !graph.isConstant(otherInput(user, current))) {
+                        return user;
+                    }
                 }
+                if (users.size() != 1 || !SHAPE_ONLY.contains(users.get(0).getOpType())) {
+                    break;
+                }
+                current = users.get(0).getOutput(0);
             }
             throw new UnsupportedModelException(where + ": no residual Add reads '" + tensor + "'");
+        }
+
+        /** The residual-stream tensor a residual Add adds to the (possibly reshaped) projection output. */
+        private static String skipOf(GraphView graph, NodeProto add, String projectionOutput) {
+            String current = projectionOutput;
+            while (!add.getInput(0).equals(current) && !add.getInput(1).equals(current)) {
+                current = graph.consumers(current).get(0).getOutput(0);
+            }
+            return otherInput(add, current);
         }
 
         private static String otherInput(NodeProto add, String tensor) {
@@ -244,7 +280,7 @@ final class Distillation {
         List<FloatTensor[]> collected = new ArrayList<>();
         try (InferenceSession session = cut(model, tensors).newSession(options)) {
             for (Map<String, long[][]> batch : batches) {
-                Map<String, FloatTensor> outputs = session.run(batch);
+                Map<String, FloatTensor> outputs = session.runWithDefaults(batch);
                 FloatTensor[] row = new FloatTensor[tensors.size()];
                 for (int i = 0; i < tensors.size(); i++) {
                     row[i] = outputs.get(tensors.get(i));
@@ -295,23 +331,27 @@ final class Distillation {
         }
     }
 
-    /** Checks that a teacher can teach the student: same inputs and outputs, same float type. */
+    /**
+     * Checks that a teacher can teach the student: every input and output of the student is one of the
+     * teacher's, with the same float type and fixed sizes. The teacher may have more: the key/value
+     * caches of the layers removed from the student.
+     */
     static void checkContract(OnnxModel student, OnnxModel teacher) {
-        if (!student.inputNames().equals(teacher.inputNames())) {
+        if (!teacher.inputNames().containsAll(student.inputNames())) {
             throw new IllegalArgumentException("teacher '" + teacher.name() + "' has inputs " + teacher.inputNames()
                     + ", but the student has " + student.inputNames());
         }
-        if (!student.outputNames().equals(teacher.outputNames())) {
+        if (!teacher.outputNames().containsAll(student.outputNames())) {
             throw new IllegalArgumentException("teacher '" + teacher.name() + "' has outputs "
                     + teacher.outputNames() + ", but the student has " + student.outputNames());
         }
-        var studentOutputs = student.proto().getGraph().getOutputList();
-        var teacherOutputs = teacher.proto().getGraph().getOutputList();
-        for (int i = 0; i < studentOutputs.size(); i++) {
-            var s = studentOutputs.get(i).getType().getTensorType();
-            var t = teacherOutputs.get(i).getType().getTensorType();
+        Map<String, ai.onnx.proto.OnnxMl.ValueInfoProto> teacherOutputs = new java.util.HashMap<>();
+        teacher.proto().getGraph().getOutputList().forEach(o -> teacherOutputs.put(o.getName(), o));
+        for (var output : student.proto().getGraph().getOutputList()) {
+            var s = output.getType().getTensorType();
+            var t = teacherOutputs.get(output.getName()).getType().getTensorType();
             if (s.getElemType() != t.getElemType()) {
-                throw new IllegalArgumentException("output '" + studentOutputs.get(i).getName() + "' is "
+                throw new IllegalArgumentException("output '" + output.getName() + "' is "
                         + TensorProto.DataType.forNumber(t.getElemType()) + " in the teacher but "
                         + TensorProto.DataType.forNumber(s.getElemType()) + " in the student");
             }
@@ -320,8 +360,8 @@ final class Distillation {
                     var sd = s.getShape().getDim(d);
                     var td = t.getShape().getDim(d);
                     if (sd.hasDimValue() && td.hasDimValue() && sd.getDimValue() != td.getDimValue()) {
-                        throw new IllegalArgumentException("output '" + studentOutputs.get(i).getName()
-                                + "' has size " + td.getDimValue() + " in dimension " + d + " in the teacher but "
+                        throw new IllegalArgumentException("output '" + output.getName() + "' has size "
+                                + td.getDimValue() + " in dimension " + d + " in the teacher but "
                                 + sd.getDimValue() + " in the student");
                     }
                 }

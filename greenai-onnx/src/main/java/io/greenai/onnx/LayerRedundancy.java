@@ -32,7 +32,7 @@ final class LayerRedundancy {
         try (InferenceSession session = probe.newSession(OrtOptions.defaults())) {
             for (int b = 0; b < batches.size(); b++) {
                 Map<String, long[][]> inputs = batches.get(b);
-                Map<String, FloatTensor> outputs = session.run(inputs);
+                Map<String, FloatTensor> outputs = session.runWithDefaults(inputs);
                 long[][] mask = inputs.get("attention_mask");
                 for (int layer = 0; layer < layers; layer++) {
                     sums[layer] += angularDistanceSum(outputs.get(boundaries.get(layer)),

@@ -104,7 +104,7 @@ final class PruningImportance {
         OnnxModel probe = model.exposeTensors(tensors);
         try (InferenceSession session = probe.newSession(OrtOptions.defaults())) {
             for (Map<String, long[][]> inputs : batches) {
-                Map<String, FloatTensor> outputs = session.run(inputs);
+                Map<String, FloatTensor> outputs = session.runWithDefaults(inputs);
                 long[][] mask = inputs.get("attention_mask");
                 for (int t = 0; t < tensors.size(); t++) {
                     FloatTensor activation = outputs.get(tensors.get(t));

@@ -40,6 +40,22 @@ record DecoderFeeds(int batch, int sequence, int past, int vocabulary) {
      * (the one a model with every head gets), so a pruned model sees the same cached values.
      */
     Map<String, FloatTensor> run(OnnxModel model, Map<String, int[]> keptHeads) {
+        return run(model, keptHeads, null);
+    }
+
+    /**
+     * Runs the model on these token ids ({@code [batch][sequence]}, matching this record's sizes)
+     * instead of random ones; the other inputs are filled as usual.
+     */
+    Map<String, FloatTensor> runTokens(OnnxModel model, long[][] ids) {
+        if (ids.length != batch || ids[0].length != sequence) {
+            throw new IllegalArgumentException("ids are " + ids.length + " x " + ids[0].length + ", feeds are for "
+                    + batch + " x " + sequence);
+        }
+        return run(model, Map.of(), ids);
+    }
+
+    private Map<String, FloatTensor> run(OnnxModel model, Map<String, int[]> keptHeads, long[][] ids) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -48,7 +64,7 @@ record DecoderFeeds(int batch, int sequence, int past, int vocabulary) {
             try (OrtSession session = environment.createSession(model.proto().toByteArray(), options)) {
                 for (Map.Entry<String, NodeInfo> entry : session.getInputInfo().entrySet()) {
                     inputs.put(entry.getKey(), tensor(environment, entry.getKey(),
-                            (TensorInfo) entry.getValue().getInfo(), keptHeads.get(entry.getKey())));
+                            (TensorInfo) entry.getValue().getInfo(), keptHeads.get(entry.getKey()), ids));
                 }
                 try (OrtSession.Result result = session.run(inputs)) {
                     Map<String, FloatTensor> outputs = new LinkedHashMap<>();
@@ -72,7 +88,7 @@ record DecoderFeeds(int batch, int sequence, int past, int vocabulary) {
         }
     }
 
-    private OnnxTensor tensor(OrtEnvironment environment, String name, TensorInfo info, int[] heads)
+    private OnnxTensor tensor(OrtEnvironment environment, String name, TensorInfo info, int[] heads, long[][] ids)
             throws OrtException {
         long[] shape = info.getShape().clone();
         String[] dims = info.getDimensionNames();
@@ -101,7 +117,7 @@ record DecoderFeeds(int batch, int sequence, int past, int vocabulary) {
         long[] values = new long[count];
         if (name.contains("input_ids")) {
             for (int i = 0; i < count; i++) {
-                values[i] = 1 + random.nextInt(vocabulary - 1);
+                values[i] = ids != null ? ids[i / ids[0].length][i % ids[0].length] : 1 + random.nextInt(vocabulary - 1);
             }
         } else if (name.contains("mask")) {
             java.util.Arrays.fill(values, 1);

@@ -167,6 +167,124 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the model on the integer inputs given, filling in those a decoder declares and the caller
+     * left out, as {@link #runDecoder} does: an all-ones {@code attention_mask}, {@code position_ids}
+     * counting from 0, and empty key/value caches (past length 0). An encoder given all its inputs runs
+     * as with {@link #run}. This is how calibration batches ({@code input_ids}, and a mask where rows
+     * are padded) feed decoders, whose cache inputs cannot be written as {@code long[][]}.
+     *
+     * @param inputs one {@code [batch][sequence]} array per input name given; {@code input_ids} is
+     *     required when the model declares it, and an {@code attention_mask} given is passed as it is
+     * @return the float outputs by name (float16 outputs widened)
+     * @throws IllegalArgumentException if an input given is unknown, rows differ in length, or the
+     *     model declares an input this method cannot fill, naming it
+     * @throws BackendException if ONNX Runtime fails, naming the model
+     */
+    public Map<String, FloatTensor> runWithDefaults(Map<String, long[][]> inputs) {
+        Map<String, NodeInfo> declared;
+        try {
+            declared = session.getInputInfo();
+        } catch (OrtException e) {
+            throw new BackendException("cannot read the inputs of model '" + modelName + "'", e);
+        }
+        for (String name : inputs.keySet()) {
+            if (!declared.containsKey(name)) {
+                throw new IllegalArgumentException("model '" + modelName + "' has no input '" + name
+                        + "'; its inputs are " + declared.keySet());
+            }
+        }
+        long[][] ids = inputs.get("input_ids");
+        if (ids == null) {
+            ids = inputs.values().stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "runWithDefaults needs at least one input for model '" + modelName + "'"));
+        }
+        int batch = ids.length;
+        int length = batch == 0 ? 0 : ids[0].length;
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NodeInfo> entry : declared.entrySet()) {
+                String name = entry.getKey();
+                if (!(entry.getValue().getInfo() instanceof TensorInfo info)) {
+                    throw new IllegalArgumentException("input '" + name + "' of model '" + modelName
+                            + "' is not a tensor");
+                }
+                long[][] given = inputs.get(name);
+                if (given != null) {
+                    tensors.put(name, integerTensor(name, info, given));
+                } else if (name.toLowerCase(java.util.Locale.ROOT).contains("input_ids")) {
+                    throw new IllegalArgumentException("model '" + modelName + "' needs input '" + name
+                            + "', got " + inputs.keySet());
+                } else {
+                    tensors.put(name, decoderInput(name, info, ids, batch, length));
+                }
+            }
+            return floatOutputs(tensors);
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed to run model '" + modelName + "': " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Runs the session and returns its float32 and float16 (widened) outputs. */
+    private Map<String, FloatTensor> floatOutputs(Map<String, OnnxTensor> tensors) throws OrtException {
+        try (OrtSession.Result result = session.run(tensors)) {
+            Map<String, FloatTensor> outputs = new LinkedHashMap<>();
+            for (Map.Entry<String, OnnxValue> entry : result) {
+                if (entry.getValue() instanceof OnnxTensor tensor
+                        && (tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT
+                                || tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT16)) {
+                    FloatBuffer buffer = tensor.getFloatBuffer();
+                    float[] data = new float[buffer.remaining()];
+                    buffer.get(data);
+                    outputs.put(entry.getKey(), new FloatTensor(tensor.getInfo().getShape(), data));
+                }
+            }
+            return outputs;
+        }
+    }
+
+    /** A given {@code [batch][sequence]} input as the int64 or int32 tensor the model declares. */
+    private OnnxTensor integerTensor(String name, TensorInfo info, long[][] rows) throws OrtException {
+        if (info.type != ai.onnxruntime.OnnxJavaType.INT64 && info.type != ai.onnxruntime.OnnxJavaType.INT32) {
+            throw new IllegalArgumentException("input '" + name + "' of model '" + modelName + "' has type "
+                    + info.type + "; calibration batches give integer inputs only");
+        }
+        int batch = rows.length;
+        int length = batch == 0 ? 0 : rows[0].length;
+        for (long[] row : rows) {
+            if (row.length != length) {
+                throw new IllegalArgumentException("input '" + name + "': rows differ in length (" + length + " and "
+                        + row.length + "); pad them first");
+            }
+        }
+        long[] declared = info.getShape();
+        if (declared.length == 2 && declared[1] > 0 && declared[1] != length) {
+            throw new IllegalArgumentException("model '" + modelName + "' fixes input '" + name + "' to " + declared[1]
+                    + " tokens per row, got " + length + (declared[1] == 1 ? "; it decodes one token per step from "
+                    + "its cache, so give its calibration batches as [batch][1] ids (each token seen without "
+                    + "context)" : ""));
+        }
+        long[] shape = {batch, length};
+        if (info.type == ai.onnxruntime.OnnxJavaType.INT32) {
+            java.nio.IntBuffer buffer = java.nio.IntBuffer.allocate(batch * length);
+            for (long[] row : rows) {
+                for (long value : row) {
+                    buffer.put((int) value);
+                }
+            }
+            buffer.flip();
+            return OnnxTensor.createTensor(environment, buffer, shape);
+        }
+        LongBuffer buffer = LongBuffer.allocate(batch * length);
+        for (long[] row : rows) {
+            buffer.put(row);
+        }
+        buffer.flip();
+        return OnnxTensor.createTensor(environment, buffer, shape);
+    }
+
     private OnnxTensor decoderInput(String name, TensorInfo info, long[][] tokens, int batch, int length)
             throws OrtException {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
