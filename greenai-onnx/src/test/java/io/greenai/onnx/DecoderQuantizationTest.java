@@ -145,6 +145,30 @@ class DecoderQuantizationTest {
         assertThat(feeds.run(reloaded).get("logits")).isEqualTo(feeds.run(int4).get("logits"));
     }
 
+    @ParameterizedTest
+    @CsvSource({"models/tiny-gpt2-past.onnx, INT8", "models/tiny-gpt2-fused.onnx, INT4",
+            "models/tiny-llama-fp16/model.onnx, INT4", "models/tiny-llama-fp16/model.onnx, INT8"})
+    void quantize_afterRemovalAndPruningKeepsTheContractLessRemovedCaches(String file, Precision precision) {
+        OnnxModel model = load(file);
+        OnnxModel smaller = Compressor.of(model).removeLayersAt(1).pruneMatrices(0.25).build();
+
+        OnnxModel quantized = Compressor.of(model).removeLayersAt(1).pruneMatrices(0.25).quantize(precision).build();
+
+        var removed = model.transformerStack().layers().get(1).cache();
+        assertThat(quantized.inputNames()).containsExactlyElementsOf(model.inputNames().stream()
+                .filter(n -> !removed.pastInputs().contains(n)).toList());
+        assertThat(quantized.outputNames()).containsExactlyElementsOf(model.outputNames().stream()
+                .filter(n -> !removed.presentOutputs().contains(n)).toList());
+        // The oracle: ONNX Runtime on the float model that the same removal and pruning give. Pruned
+        // caches are smaller, so the feeds' noise goes through the same shapes in both.
+        DecoderFeeds feeds = feeds(file);
+        Map<String, FloatTensor> expected = feeds.run(smaller);
+        Map<String, FloatTensor> actual = feeds.run(quantized);
+        String output = model.outputNames().get(0);
+        assertThat(relativeError(actual.get(output), expected.get(output)))
+                .isLessThan(precision == Precision.INT4 ? INT4_BOUND : INT8_BOUND);
+    }
+
     @Test
     void quantize_fp16ModelToFp16IsRefusedNamingTheNode() {
         OnnxModel model = load("models/tiny-llama-fp16/model.onnx");
