@@ -55,7 +55,10 @@ class DecoderQuantizationTest {
         return OnnxModel.load(Runs.shared(file));
     }
 
-    /** Two rows of three new tokens after two cached ones; the fp16 LLaMA export takes one row, one token. */
+    /**
+     * Two rows of three new tokens after two cached ones (tiny-gpt2-past's export takes one new token
+     * per step); the fp16 LLaMA export takes one row, one token after three.
+     */
     private static DecoderFeeds feeds(String file) {
         return file.contains("llama") ? new DecoderFeeds(1, 1, 3, 32000) : file.contains("past")
                 ? new DecoderFeeds(2, 3, 2, 20) : new DecoderFeeds(2, 3, 2, 1000);
