@@ -220,7 +220,9 @@ public final class Compressor<M extends CompressibleModel<M>> {
 
     /**
      * Gives calibration data as raw model inputs, for models without a tokenizer: one map per batch,
-     * from input name to {@code [batch][sequence]} values (token ids, masks). (Not an overload of
+     * from input name to {@code [batch][sequence]} values (token ids, masks). For a decoder, token ids
+     * alone do: the ONNX backend fills an all-ones mask, positions from 0 and empty key/value caches.
+     * (Not an overload of
      * {@link #calibrateWith}: both take a {@code List}, which Java cannot tell apart.)
      *
      * @param batches at least one batch
