@@ -183,7 +183,7 @@ class QuantizedProductTest {
 
         assertThatThrownBy(() -> ProductGraph.quantize(model, INT8, Map.of()))
                 .isInstanceOf(UnsupportedModelException.class)
-                .hasMessageContaining("no MatMul or Gemm with a constant float32 weight");
+                .hasMessageContaining("no MatMul or Gemm with a constant float32 or float16 weight");
     }
 
     @Test
@@ -198,14 +198,43 @@ class QuantizedProductTest {
     }
 
     @Test
-    void quantize_rejectsFp16GraphNamingTheNode() {
+    void quantize_rejectsFp16OfFp16GraphNamingTheNode() {
         CompressionStep.Quantize fp16 = new CompressionStep.Quantize(Precision.FP16);
         ModelProto half = ProductGraph.quantize(new ProductGraph(K).matMul("y", weight, N, bias).build(), fp16,
                 Map.of());
 
-        assertThatThrownBy(() -> ProductGraph.quantize(half, INT8, Map.of()))
+        assertThatThrownBy(() -> ProductGraph.quantize(half, fp16, Map.of()))
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("already in FP16").hasMessageContaining("y/matmul");
+    }
+
+    @Test
+    void int8Dynamic_ofFp16GraphMatchesIntegerArithmeticOnTheHalfValues() throws Exception {
+        CompressionStep.Quantize fp16 = new CompressionStep.Quantize(Precision.FP16);
+        ModelProto half = ProductGraph.quantize(new ProductGraph(K).matMul("y", weight, N, bias).build(), fp16,
+                Map.of());
+
+        ModelProto quantized = ProductGraph.quantize(half, INT8, Map.of());
+
+        // The float16 graph reads x through a Cast to float16, holds float16 weight and bias, and the
+        // integer product sees those values widened back to float32; its result is rounded to float16.
+        float[] expected = dynamicInt8(rounded(x), rounded(weight), N, rounded(bias));
+        float[] actual = ProductGraph.run(quantized, x, ROWS, K).get("y");
+        for (int i = 0; i < expected.length; i++) {
+            // One float16 rounding of the result (relative 2^-11) on top of the integer tolerance.
+            assertThat(actual[i]).isCloseTo(expected[i], within(1e-3f + Math.abs(expected[i]) / 1024));
+        }
+        assertThat(ProductGraph.opCounts(quantized)).containsKeys("DynamicQuantizeMatMul", "Cast")
+                .doesNotContainKey("MatMul");
+    }
+
+    /** The values rounded to float16 and back. */
+    private static float[] rounded(float[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = HalfFloat.toFloat(HalfFloat.fromFloat(values[i]));
+        }
+        return out;
     }
 
     // --- oracles ---
