@@ -13,6 +13,9 @@ import io.greenai.onnx.eval.ClassifierHead;
 import io.greenai.onnx.eval.HeadOptions;
 import io.greenai.onnx.eval.Pooling;
 import io.greenai.onnx.eval.TextClassifier;
+import io.greenai.onnx.graph.GraphView;
+import io.greenai.onnx.graph.Tensors;
+import io.greenai.onnx.graph.WeightMatrix;
 import io.greenai.onnx.runtime.FloatTensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -138,11 +141,84 @@ class ClassifierHeadTest {
         ClassifierHead head = ClassifierHead.fit(encoder, train, HeadOptions.builder().pooling(Pooling.MEAN)
                 .penalty(l2).batchSize(3).build(), Progress.none());
 
-        // Gradient of the penalised log loss at the fitted weights, on embeddings the test pools itself.
+        assertLogisticOptimum(encoder, train, head.weights(), l2);
+        assertThat(head.trainExamples()).isEqualTo(8);
+        assertThat(head.description()).contains("logistic regression").contains("MEAN pooling");
+    }
+
+    @Test
+    void refit_fitsTheStudentsHeadToTheLogisticOptimumOnItsOwnFeatures() throws IOException {
+        Path tokenizer = TinyTokenizer.write(dir);
+        OnnxModel encoder = OnnxModel.load(OnnxModel.of(new TinyTransformer().build(), "tiny").save(dir.resolve(
+                "tiny.onnx")), tokenizer);
+        OnnxModel studentEncoder = io.greenai.core.Compressor.of(encoder).removeLayers(1).build();
+        OnnxModel student = ClassifierHead.of(randomHead(8, 2, 9), Pooling.MEAN, List.of("negative", "positive"))
+                .attachTo(studentEncoder);
+        byte[] before = student.proto().toByteArray();
+        Dataset train = tinyReviews();
+        double l2 = 0.5;
+
+        OnnxModel refit = ClassifierHead.refit(student, train, HeadOptions.builder().penalty(l2).batchSize(3).build(),
+                Progress.none());
+
+        // The oracle pools the student encoder's own last_hidden_state, without the head graph.
+        double[][] w = new double[8][2];
+        double[] b = new double[2];
+        var weight = WeightMatrix.of(new GraphView(refit.proto().getGraph()).initializer("classifier.weight"), false);
+        var bias = new GraphView(refit.proto().getGraph()).initializer("classifier.bias");
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                w[i][j] = weight.get(i, j);
+            }
+        }
+        for (int j = 0; j < 2; j++) {
+            b[j] = Tensors.toFloats(bias)[j];
+        }
+        LinearModel fitted = new LinearModel(w, b);
+        assertLogisticOptimum(studentEncoder, train, fitted, l2);
+        Map<String, long[][]> inputs = Map.of("input_ids", new long[][] {TinyTokenizer.ids("great fun plot")},
+                "attention_mask", new long[][] {{1, 1, 1}});
+        assertThat(Runs.run(refit, inputs).get("logits").data()).containsExactly(toFloats(handLogits(studentEncoder,
+                inputs, Pooling.MEAN, fitted)[0]), within(1e-4f));
+        assertThat(refit.metadata().get(ClassifierHead.HEAD_KEY)).contains("refit after compression")
+                .contains("8 examples");
+        assertThat(student.proto().toByteArray()).isEqualTo(before);
+    }
+
+    @Test
+    void refit_rejectsAModelWhoseOutputIsNoLinearHeadNamingTheOutput() {
+        OnnxModel encoder = OnnxModel.of(new TinyTransformer().build(), "tiny");
+
+        assertThat(ClassifierHead.hasRefittableHead(encoder)).isFalse();
+        assertThatThrownBy(() -> ClassifierHead.refit(encoder, tinyReviews(), HeadOptions.defaults(), Progress.none()))
+                .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("'tiny'")
+                .hasMessageContaining("'last_hidden_state'").hasMessageContaining("linear head");
+    }
+
+    private static Dataset tinyReviews() {
+        return new Dataset("tiny", "demo", List.of("negative", "positive"), List.of(
+                new LabeledText("good film", 1), new LabeledText("great fun plot", 1), new LabeledText("loved it", 1),
+                new LabeledText("bad film", 0), new LabeledText("awful dull plot", 0), new LabeledText("hated it", 0),
+                new LabeledText("very good book", 1), new LabeledText("not fun", 0)));
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /**
+     * Asserts that the gradient of the penalised log loss vanishes at the head's class-1 weights, on
+     * mean-pooled embeddings the test computes itself from the encoder's last_hidden_state.
+     */
+    private static void assertLogisticOptimum(OnnxModel encoder, Dataset train, LinearModel head, double l2) {
         double[] gradient = new double[9];
         double[] w = new double[8];
         for (int i = 0; i < 8; i++) {
-            w[i] = head.weights().weights()[i][1];
+            w[i] = head.weights()[i][1];
         }
         for (LabeledText example : train.examples()) {
             long[] ids = TinyTokenizer.ids(example.text());
@@ -150,7 +226,7 @@ class ClassifierHeadTest {
             java.util.Arrays.fill(mask, 1);
             Map<String, long[][]> inputs = Map.of("input_ids", new long[][] {ids}, "attention_mask", new long[][] {mask});
             float[] pooled = pooled(encoder, inputs);
-            double z = head.weights().intercept()[1];
+            double z = head.intercept()[1];
             for (int i = 0; i < 8; i++) {
                 z += w[i] * pooled[i];
             }
@@ -164,8 +240,6 @@ class ClassifierHeadTest {
             gradient[i] += l2 * w[i];
         }
         assertThat(gradient).containsExactly(new double[9], within(1e-6));
-        assertThat(head.trainExamples()).isEqualTo(8);
-        assertThat(head.description()).contains("logistic regression").contains("MEAN pooling");
     }
 
     private static float[] pooled(OnnxModel encoder, Map<String, long[][]> inputs) {

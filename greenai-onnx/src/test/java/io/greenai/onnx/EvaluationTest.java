@@ -17,6 +17,7 @@ import io.greenai.core.fit.LinearModel;
 import io.greenai.core.report.Reports;
 import io.greenai.onnx.eval.ClassifierHead;
 import io.greenai.onnx.eval.Evaluation;
+import io.greenai.onnx.eval.HeadOptions;
 import io.greenai.onnx.eval.Pooling;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -116,6 +117,37 @@ class EvaluationTest {
         EvaluationReport parsed = Reports.readJson(Reports.write(report, dir.resolve("report")).json());
         assertThat(parsed.variants()).extracting(VariantResult::name).containsExactly("Original", "Remove layer 3",
                 "Remove layer 3 + INT8");
+    }
+
+    @Test
+    void run_withRefitHeads_scoresEachStudentWithAHeadFitOnItsOwnFeatures() throws IOException {
+        LinearModel head = ClassifierHeadTest.randomHead(8, 2, 11);
+        OnnxModel classifier = classifier(new TinyTransformer(), head);
+        Recipe<OnnxModel> removeLast = Recipe.of("Remove layer 3", (c, teacher, texts) -> c.removeLayersAt(3));
+        HeadOptions options = HeadOptions.builder().penalty(0.5).build();
+
+        EvaluationReport report = evaluation(classifier).recipes(List.of(Recipe.original(), removeLast))
+                .refitHeads(train, options).run();
+
+        // Oracle: CLS vectors of the 3-layer encoder built by hand, a logistic head fit on them, then counted.
+        OnnxModel bare = OnnxModel.of(new TinyTransformer().layers(0, 1, 2).build(), "tiny-3");
+        float[][] x = train.examples().stream().map(e -> cls(bare, e.text())).toArray(float[][]::new);
+        LinearModel refit = new io.greenai.core.fit.LogisticRegression(0.5).fit(x, train.labels(), 2);
+        VariantResult removal = report.variants().get(1);
+        assertThat(removal.accuracy()).isEqualTo(handAccuracy(new TinyTransformer().layers(0, 1, 2), refit));
+        assertThat(removal.accuracy()).isNotEqualTo(handAccuracy(new TinyTransformer().layers(0, 1, 2), head));
+        assertThat(removal.plan()).isEqualTo("removeLayersAt=3, refit head");
+        assertThat(report.original().accuracy()).isEqualTo(handAccuracy(new TinyTransformer(), head));
+        assertThat(report.settings()).contains("head refit on the 2 labeled examples");
+    }
+
+    private static float[] cls(OnnxModel bare, String text) {
+        long[] ids = TinyTokenizer.ids(text);
+        long[] mask = new long[ids.length];
+        java.util.Arrays.fill(mask, 1);
+        float[] hidden = Runs.run(bare, Map.of("input_ids", new long[][] {ids}, "attention_mask",
+                new long[][] {mask})).get("last_hidden_state").data();
+        return java.util.Arrays.copyOf(hidden, 8);
     }
 
     @Test

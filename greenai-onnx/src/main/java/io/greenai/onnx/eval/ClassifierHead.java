@@ -1,13 +1,19 @@
 package io.greenai.onnx.eval;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
+import io.greenai.core.UnsupportedModelException;
 import io.greenai.core.data.Dataset;
 import io.greenai.core.eval.Progress;
 import io.greenai.core.fit.LinearModel;
 import io.greenai.core.fit.LogisticRegression;
 import io.greenai.core.fit.RidgeRegression;
 import io.greenai.onnx.OnnxModel;
+import io.greenai.onnx.graph.GraphView;
+import io.greenai.onnx.graph.Projection;
+import io.greenai.onnx.graph.TransformerDiscovery;
+import io.greenai.onnx.graph.WeightMatrix;
 import io.greenai.onnx.runtime.InferenceSession;
 import io.greenai.onnx.runtime.OrtOptions;
 import io.greenai.onnx.runtime.TextEncoder;
@@ -104,8 +110,98 @@ public final class ClassifierHead {
     public static ClassifierHead fit(OnnxModel encoder, Dataset train, HeadOptions options, Progress progress) {
         Pooling pooling = options.pooling() != null ? options.pooling() : Pooling.defaultFor(encoder.name());
         float[][] x = embed(encoder, train, pooling, options, progress);
-        int[] y = train.labels();
+        Solved solved = solve(x, train.labels(), train.labelNames().size(), options);
+        return new ClassifierHead(solved.model(), pooling, train.labelNames(), solved.method(), train.size());
+    }
+
+    /**
+     * Fits the linear head that ends a classifier again, on the classifier's own features: the input
+     * of the final projection ({@code MatMul} or {@code Gemm} with constant weights and bias) that
+     * produces its only output. Use it on a compressed student, so that its head fits the features the
+     * compression left, as the teacher's head was fit on the teacher's features. Only the head's
+     * weights and bias change; the rest of the graph and the input model are unchanged.
+     *
+     * @param classifier a classifier ending in a float linear head, e.g. one made by {@link #attachTo}
+     *     and then compressed (before quantization: a quantized head is not refit)
+     * @param train labeled texts, the same the original head was fit on
+     * @param options solver and penalty (pooling is already in the graph and is ignored), tokens and
+     *     batch size
+     * @param progress reports the embedding of the texts
+     * @return the classifier with the new head; its metadata says the head was refit
+     * @throws io.greenai.core.UnsupportedModelException if the classifier has not exactly one output,
+     *     or its output is not produced by a float projection with a bias
+     * @throws IllegalArgumentException if the classifier's output width differs from the class count
+     * @throws IllegalStateException if the classifier has no tokenizer
+     */
+    public static OnnxModel refit(OnnxModel classifier, Dataset train, HeadOptions options, Progress progress) {
+        Projection head = headOf(classifier);
         int classes = train.labelNames().size();
+        if (head.outFeatures() != classes) {
+            throw new IllegalArgumentException("model '" + classifier.name() + "' has " + head.outFeatures()
+                    + " outputs in its head '" + head.node() + "', but the data has " + classes + " classes");
+        }
+        OnnxModel features = classifier.edited(editor -> {
+            editor.replaceOutputs(List.of(head.input()));
+            editor.removeDeadCode();
+        });
+        float[][] x;
+        try (InferenceSession session = features.newSession(OrtOptions.defaults());
+                TextEncoder textEncoder = classifier.newTextEncoder(options.maxTokens());
+                Progress.Step step = progress.start("refit head: embed " + train.size() + " texts ("
+                        + classifier.name() + ")", train.size())) {
+            x = Batches.rows(session, textEncoder, train.examples(), head.input(), options.batchSize(), step);
+        }
+        Solved solved = solve(x, train.labels(), classes, options);
+        String was = classifier.metadata().getOrDefault(HEAD_KEY, "a linear head");
+        return classifier.edited(editor -> {
+            double[][] weights = solved.model().weights();
+            editor.replaceInitializer(WeightMatrix.fromInOut(head.weight(), weights, head.transposed()));
+            editor.replaceInitializer(WeightMatrix.vector(head.bias(), solved.model().intercept()));
+            editor.putMetadata(HEAD_KEY, was + "; refit after compression by " + solved.method() + " on "
+                    + train.size() + " examples");
+            editor.putMetadata(TRAIN_EXAMPLES_KEY, String.valueOf(train.size()));
+        });
+    }
+
+    /**
+     * Tells whether a classifier ends in a float linear head that {@link #refit} can fit again.
+     *
+     * @param classifier any model
+     * @return true when its only output comes from a {@code MatMul}/{@code Gemm} with constant float
+     *     weights and a bias
+     */
+    public static boolean hasRefittableHead(OnnxModel classifier) {
+        try {
+            headOf(classifier);
+            return true;
+        } catch (UnsupportedModelException e) {
+            return false;
+        }
+    }
+
+    private static Projection headOf(OnnxModel classifier) {
+        if (classifier.outputNames().size() != 1) {
+            throw new UnsupportedModelException("model '" + classifier.name() + "' has " + classifier.outputNames().size()
+                    + " outputs " + classifier.outputNames() + "; a classifier to refit has one, its logits");
+        }
+        String output = classifier.outputNames().get(0);
+        GraphView view = new GraphView(classifier.proto().getGraph());
+        Projection head = TransformerDiscovery.projectionProducing(view, output);
+        if (head == null || head.bias() == null || head.offset() != 0 || view.initializer(head.weight()) == null
+                || view.initializer(head.weight()).getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            var producer = view.producer(output);
+            throw new UnsupportedModelException("model '" + classifier.name() + "': output '" + output
+                    + "' is not produced by a float linear head with a bias (it comes from "
+                    + (producer == null ? "no node" : GraphView.describe(producer)) + ")");
+        }
+        return head;
+    }
+
+    /** A fit head and how it was made. */
+    private record Solved(LinearModel model, String method) {
+    }
+
+    private static Solved solve(float[][] x, int[] y, int classes, HeadOptions options) {
         LinearModel model;
         String method;
         double penalty = options.effectivePenalty();
@@ -124,7 +220,7 @@ public final class ClassifierHead {
             model = new LinearModel(solution.weights(), solution.intercept());
             method = String.format(Locale.ROOT, "ridge regression on +1/-1 targets (relative penalty %.3g)", penalty);
         }
-        return new ClassifierHead(model, pooling, train.labelNames(), method, train.size());
+        return new Solved(model, method);
     }
 
     /**

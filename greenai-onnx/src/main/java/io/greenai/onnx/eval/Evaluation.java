@@ -3,6 +3,7 @@ package io.greenai.onnx.eval;
 import io.greenai.core.Compressor;
 import io.greenai.core.carbon.CarbonIntensity;
 import io.greenai.core.data.DataSplit;
+import io.greenai.core.data.Dataset;
 import io.greenai.core.data.LabeledText;
 import io.greenai.core.energy.EnergyMeasurement;
 import io.greenai.core.energy.EnergyMeter;
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each recipe is built from the classifier (or from the result of its {@link Recipe#base() base}
- * recipe), so the compressed students keep the head fit on the teacher; distillation refits that
- * head to the teacher's logits on unlabeled calibration texts, never on labels. A recipe whose step
+ * recipe), so the compressed students start with the head fit on the teacher; distillation refits
+ * that head to the teacher's logits on unlabeled calibration texts. With {@link #refitHeads} each
+ * compressed variant's head is then fit again on the same labeled examples as the teacher's head
+ * (a variant whose head is quantized keeps the head of its base recipe). A recipe whose step
  * this version cannot do ({@code UnsupportedOperationException}, e.g. a quantization not yet
  * implemented) is reported as skipped with the reason; any other failure propagates.
  *
@@ -78,6 +81,8 @@ public final class Evaluation {
     private int batchSize = 32;
     private Progress progress = Progress.none();
     private Path modelFolder;
+    private Dataset headTraining;
+    private HeadOptions headOptions;
 
     private Evaluation(OnnxModel classifier, DataSplit data) {
         this.classifier = Objects.requireNonNull(classifier, "classifier");
@@ -122,6 +127,22 @@ public final class Evaluation {
             }
         }
         this.recipes = List.copyOf(list);
+        return this;
+    }
+
+    /**
+     * Fits each compressed variant's linear head again on its own features, with
+     * {@link ClassifierHead#refit}, as a compressed model is fine-tuned on its task before use. Pass
+     * the labeled examples and options the teacher's head was fit with, so teacher and students are
+     * fit alike. Off by default: the students keep the (distilled) teacher head.
+     *
+     * @param train the labeled examples the teacher's head was fit on
+     * @param options the teacher head's solver and penalty
+     * @return this evaluation
+     */
+    public Evaluation refitHeads(Dataset train, HeadOptions options) {
+        this.headTraining = Objects.requireNonNull(train, "train");
+        this.headOptions = Objects.requireNonNull(options, "options");
         return this;
     }
 
@@ -309,6 +330,10 @@ public final class Evaluation {
                     results.add(VariantResult.skipped(recipe.name(), plan, e.getMessage()));
                     continue;
                 }
+                if (headTraining != null && ClassifierHead.hasRefittableHead(model)) {
+                    model = ClassifierHead.refit(model, headTraining, headOptions, progress);
+                    plan = plan + ", refit head";
+                }
             }
             double compressSeconds = (System.nanoTime() - start) / 1e9;
             if (needed.contains(recipe.name())) {
@@ -350,9 +375,12 @@ public final class Evaluation {
         String settings = String.format(Locale.ROOT, "energy and latency over %d single inferences per variant (batch "
                 + "1, after %d warm-up runs) cycling through %d evaluation texts, in %d rounds that take the variants in "
                 + "turn; accuracy in batches of %d; up to %d tokens; ONNX Runtime %s intra-op threads, CPU; %d "
-                + "calibration texts from the training part", energyRounds() * runsPerRound(), warmupRuns,
+                + "calibration texts from the training part%s", energyRounds() * runsPerRound(), warmupRuns,
                 timed.size(), energyRounds(), batchSize, maxTokens, ortOptions.intraOpThreads() == 0 ? "default"
-                        : String.valueOf(ortOptions.intraOpThreads()), calibration.size());
+                        : String.valueOf(ortOptions.intraOpThreads()), calibration.size(),
+                headTraining == null ? "; compressed variants keep the teacher's head, as distillation refit it"
+                        : "; each compressed variant's head refit on the " + headTraining.size()
+                                + " labeled examples of the teacher's head (quantized heads kept from their base)");
         return new EvaluationReport(classifier.name(), data.eval().name(), data.eval().task(), metric, examples.size(),
                 trainExamples, head, chosen.name(), chosen.measured(), explanation,
                 intensity.gramsPerKilowattHour(), machine(), settings, results);
