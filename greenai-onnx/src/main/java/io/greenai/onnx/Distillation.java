@@ -158,8 +158,9 @@ final class Distillation {
      */
     private OnnxModel refit(OnnxModel model, GraphView graph, Projection projection, String residual,
             List<FloatTensor[]> targets, int which, String maskInput) {
-        NodeProto node = graph.nodes().stream().filter(n -> n.getName().equals(projection.node())).findFirst()
-                .orElse(null);
+        // The node that multiplies the input by the weight (names may be empty, so not found by name).
+        NodeProto node = graph.consumers(projection.weight()).stream()
+                .filter(n -> n.getInputList().contains(projection.input())).findFirst().orElse(null);
         if (node == null || !(node.getOpType().equals("MatMul") || node.getOpType().equals("Gemm"))
                 || projection.offset() != 0) {
             LOG.warn("{}: projection '{}' is computed inside {}, which distillation cannot refit; it is left as it is",
