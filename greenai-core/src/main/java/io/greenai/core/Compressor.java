@@ -147,8 +147,12 @@ public final class Compressor<M extends CompressibleModel<M>> {
 
     /**
      * Refits the compressed model to a teacher, usually the original model, in closed form on the
-     * calibration data (which it needs): layer by layer, each kept layer's attention output and
-     * feed-forward down projections are refit so that its residual stream matches the teacher's.
+     * calibration data (which it needs): stack by stack, layer by layer, each kept layer's attention
+     * output projection (and cross-attention output projection in an encoder-decoder's decoder) and
+     * feed-forward down projection are refit so that its residual stream matches the teacher's. Works
+     * on residual Adds of plain operators and on ONNX Runtime's fused skip norms, float32 and float16
+     * weights, with or without biases; for an encoder-decoder, calibration batches hold the encoder
+     * and decoder inputs.
      *
      * @param teacher the teacher
      * @return this compressor

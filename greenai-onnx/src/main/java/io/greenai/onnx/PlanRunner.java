@@ -88,7 +88,7 @@ final class PlanRunner {
 
         var distill = plan.step(CompressionStep.DistillFrom.class);
         if (distill.isPresent()) {
-            current = distill(model, current, distill.get(), removed, plan);
+            current = distill(model, current, distill.get(), removal.name(), removed, plan);
         }
 
         var quantize = plan.step(CompressionStep.Quantize.class);
@@ -113,7 +113,7 @@ final class PlanRunner {
     }
 
     private static OnnxModel distill(OnnxModel original, OnnxModel student, CompressionStep.DistillFrom step,
-            List<Integer> removed, CompressionPlan plan) {
+            String removedFrom, List<Integer> removed, CompressionPlan plan) {
         OnnxModel teacher;
         if (step.teacher() == null) {
             teacher = original;
@@ -128,22 +128,31 @@ final class PlanRunner {
                     + "calibrateWithInputs(batches)");
         }
         Distillation.checkContract(student, teacher);
-        int originalLayers = original.transformerStack().layers().size();
-        int teacherLayers = teacher.transformerStack().layers().size();
-        if (teacherLayers != originalLayers) {
-            throw new IllegalArgumentException("teacher '" + teacher.name() + "' has " + teacherLayers
-                    + " layers, but the student was made from a " + originalLayers + "-layer model; distill from "
-                    + "the model you compressed, or one with the same layer stack");
-        }
-        int[] teacherLayerOf = java.util.stream.IntStream.range(0, originalLayers)
-                .filter(i -> !removed.contains(i)).toArray();
-        // Each kept layer stands in for itself and the removed layers right after it.
-        int[] teacherSpanEnd = new int[teacherLayerOf.length];
-        for (int j = 0; j < teacherLayerOf.length; j++) {
-            teacherSpanEnd[j] = j + 1 < teacherLayerOf.length ? teacherLayerOf[j + 1] - 1 : originalLayers - 1;
+        List<TransformerStack> stacks = original.transformerStacks();
+        List<Distillation.StackMapping> mappings = new java.util.ArrayList<>();
+        for (TransformerStack stack : stacks) {
+            int originalLayers = stack.layers().size();
+            int teacherLayers = stacks.size() == 1 ? teacher.transformerStack().layers().size()
+                    : teacher.transformerStack(stack.name()).layers().size();
+            if (teacherLayers != originalLayers) {
+                throw new IllegalArgumentException("teacher '" + teacher.name() + "' has " + teacherLayers
+                        + " layers" + (stacks.size() == 1 ? "" : " in stack '" + stack.name() + "'")
+                        + ", but the student was made from a " + originalLayers + "-layer model; distill from "
+                        + "the model you compressed, or one with the same layer stack");
+            }
+            // The teacher/student mapping is per stack: only the stack layers were removed from shifts.
+            List<Integer> gone = stack.name().equals(removedFrom) ? removed : List.of();
+            int[] teacherLayerOf = java.util.stream.IntStream.range(0, originalLayers)
+                    .filter(i -> !gone.contains(i)).toArray();
+            // Each kept layer stands in for itself and the removed layers right after it.
+            int[] teacherSpanEnd = new int[teacherLayerOf.length];
+            for (int j = 0; j < teacherLayerOf.length; j++) {
+                teacherSpanEnd[j] = j + 1 < teacherLayerOf.length ? teacherLayerOf[j + 1] - 1 : originalLayers - 1;
+            }
+            mappings.add(new Distillation.StackMapping(stack.name(), teacherLayerOf, teacherSpanEnd));
         }
         long start = System.nanoTime();
-        OnnxModel result = Distillation.distill(student, teacher, teacherLayerOf, teacherSpanEnd,
+        OnnxModel result = Distillation.distill(student, teacher, mappings,
                 CalibrationBatches.of(teacher, plan, "distillFrom"), step.options().ridge());
         LOG.info("{}: distilled from '{}' in {} ms", original.name(), teacher.name(), millisSince(start));
         return result;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.greenai.core.Compressor;
 import io.greenai.core.LayerSelection;
 import io.greenai.core.PruneOptions;
-import io.greenai.core.UnsupportedModelException;
 import io.greenai.onnx.graph.LayerBlock;
 import io.greenai.onnx.graph.WeightMatrix;
 import io.greenai.onnx.runtime.FloatTensor;
@@ -243,17 +242,6 @@ class DecoderCalibrationTest {
             sum += d * d;
         }
         return sum;
-    }
-
-    @Test
-    void distillFrom_fusedGpt2IsRefusedNamingTheFusedNormNode() {
-        OnnxModel model = GPT2_FUSED.load();
-        List<Map<String, long[][]>> batches = idsOnly(GPT2_FUSED.tokens(1, 5));
-
-        assertThatThrownBy(() -> Compressor.of(model).calibrateWithInputs(batches).removeLayersAt(1)
-                .distillFrom(model).build())
-                .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("layer 0")
-                .hasMessageContaining("'EmbedLayerNormalization_0' (EmbedLayerNormalization)");
     }
 
     @Test

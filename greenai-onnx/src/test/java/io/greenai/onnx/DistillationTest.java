@@ -139,6 +139,28 @@ class DistillationTest {
                 .hasMessageContaining("4-layer");
     }
 
+    @Test
+    void distillFrom_refusesAWeightThatTwoLayersShareNamingIt() {
+        // Layer 1's down projection reads layer 0's weight (tied weights): refitting it for layer 0
+        // would change layer 1 too, so distillation refuses rather than produce a wrong model.
+        ModelProto proto = new TinyTransformer().build();
+        var graph = proto.getGraph().toBuilder();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            var node = graph.getNode(i);
+            for (int j = 0; j < node.getInputCount(); j++) {
+                if (node.getInput(j).equals("layer1/ffn/down.weight")) {
+                    graph.setNode(i, node.toBuilder().setInput(j, "layer0/ffn/down.weight"));
+                }
+            }
+        }
+        OnnxModel tied = OnnxModel.of(proto.toBuilder().setGraph(graph).build(), "tied");
+
+        assertThatThrownBy(() -> Compressor.of(tied).removeLayersAt(3).calibrateWithInputs(calibration())
+                .distillFrom(tied).build())
+                .isInstanceOf(io.greenai.core.UnsupportedModelException.class)
+                .hasMessageContaining("'layer0/ffn/down.weight'").hasMessageContaining("also read by");
+    }
+
     private static double meanSquaredError(OnnxModel student, OnnxModel teacher, List<Map<String, long[][]>> batches) {
         double sum = 0;
         long count = 0;

@@ -7,9 +7,9 @@ import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * Multi-output linear least squares with an intercept and a small ridge penalty, solved in closed
- * form with EJML. Samples are streamed into the Gram matrices {@code X'X} and {@code X'Y} in blocks,
- * so memory stays {@code O(features^2)} however many samples there are.
+ * Multi-output linear least squares with an intercept (or through the origin) and a small ridge
+ * penalty, solved in closed form with EJML. Samples are streamed into the Gram matrices {@code X'X}
+ * and {@code X'Y} in blocks, so memory stays {@code O(features^2)} however many samples there are.
  *
  * <pre>{@code
  * RidgeRegression fit = new RidgeRegression(768, 384, 1e-6);
@@ -136,6 +136,24 @@ public final class RidgeRegression {
      * @throws IllegalArgumentException if the prior has the wrong shape
      */
     public Solution solve(double[][] prior) {
+        return solve(prior, true);
+    }
+
+    /**
+     * Solves for the weights alone, with no intercept (the fit goes through the origin), shrinking
+     * them towards {@code prior}: minimises {@code |XW - Y|^2 + lambda |W - prior|^2}. This is the fit
+     * for a projection that has no bias to absorb an intercept (LLaMA's and T5's projections).
+     *
+     * @param prior {@code [features][outputs]}, or null for zero
+     * @return the solution, its intercept all zeros
+     * @throws IllegalStateException if no sample was added or the system cannot be solved
+     * @throws IllegalArgumentException if the prior has the wrong shape
+     */
+    public Solution solveThroughOrigin(double[][] prior) {
+        return solve(prior, false);
+    }
+
+    private Solution solve(double[][] prior, boolean withIntercept) {
         if (prior != null && (prior.length != features || prior[0].length != outputs)) {
             throw new IllegalArgumentException("prior must be [" + features + "][" + outputs + "]");
         }
@@ -143,7 +161,9 @@ public final class RidgeRegression {
         if (samples == 0) {
             throw new IllegalStateException("no samples to fit");
         }
-        DMatrixRMaj a = gram.copy();
+        // Without an intercept, the system is the weights' block of the Gram matrices.
+        int size = withIntercept ? features + 1 : features;
+        DMatrixRMaj a = CommonOps_DDRM.extract(gram, 0, size, 0, size);
         double meanDiagonal = 0;
         for (int i = 0; i < features; i++) {
             meanDiagonal += a.get(i, i);
@@ -151,7 +171,7 @@ public final class RidgeRegression {
         meanDiagonal /= features;
         // Penalise the weights, not the intercept; a floor keeps all-zero inputs solvable.
         double penalty = Math.max(relativeRidge * meanDiagonal, 1e-12 * Math.max(meanDiagonal, 1));
-        DMatrixRMaj b = cross.copy();
+        DMatrixRMaj b = CommonOps_DDRM.extract(cross, 0, size, 0, outputs);
         for (int i = 0; i < features; i++) {
             a.add(i, i, penalty);
             if (prior != null) {
@@ -160,14 +180,14 @@ public final class RidgeRegression {
                 }
             }
         }
-        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(features + 1);
+        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(size);
         if (!solver.setA(a)) {
-            solver = LinearSolverFactory_DDRM.leastSquares(features + 1, features + 1);
-            if (!solver.setA(gram.copy())) {
+            solver = LinearSolverFactory_DDRM.leastSquares(size, size);
+            if (!solver.setA(CommonOps_DDRM.extract(gram, 0, size, 0, size))) {
                 throw new IllegalStateException("the normal equations of " + samples + " samples cannot be solved");
             }
         }
-        DMatrixRMaj solution = new DMatrixRMaj(features + 1, outputs);
+        DMatrixRMaj solution = new DMatrixRMaj(size, outputs);
         solver.solve(b, solution);
         double[][] weights = new double[features][outputs];
         double[] intercept = new double[outputs];
@@ -176,7 +196,7 @@ public final class RidgeRegression {
                 weights[i][j] = solution.get(i, j);
             }
         }
-        for (int j = 0; j < outputs; j++) {
+        for (int j = 0; withIntercept && j < outputs; j++) {
             intercept[j] = solution.get(features, j);
         }
         return new Solution(weights, intercept);

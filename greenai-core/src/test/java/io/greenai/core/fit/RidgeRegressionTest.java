@@ -31,6 +31,22 @@ class RidgeRegressionTest {
     }
 
     @Test
+    void solveThroughOrigin_fitsNoInterceptByHandComputedSlope() {
+        // x = 1, 2, 3 with y = 2, 3, 4 (y = x + 1): with an intercept the slope is 1; through the origin
+        // it is sum(xy) / sum(x^2) = (2 + 6 + 12) / (1 + 4 + 9) = 20 / 14.
+        RidgeRegression fit = new RidgeRegression(1, 1, 0);
+        for (int x = 1; x <= 3; x++) {
+            fit.add(new float[] {x}, new float[] {x + 1});
+        }
+
+        RidgeRegression.Solution origin = fit.solveThroughOrigin(null);
+
+        assertThat(origin.weights()[0][0]).isCloseTo(20.0 / 14, within(1e-9));
+        assertThat(origin.intercept()).containsExactly(0.0);
+        assertThat(fit.solve().weights()[0][0]).isCloseTo(1, within(1e-9));
+    }
+
+    @Test
     void solve_ridgeShrinksTowardsZeroByHandComputedFactor() {
         // One feature x = +-1 (mean 0, so the intercept decouples), y = x, n = 10 samples: X'X = 10, and
         // the penalty is r times its mean diagonal, 0.25 * 10 = 2.5, so w = 10 / (10 + 2.5) = 0.8.

@@ -5,10 +5,10 @@ package io.greenai.onnx.quant;
  * {@code Float.floatToFloat16}. Rounding is to nearest, ties to even, as the hardware does it;
  * subnormal halves are produced and read; NaN stays NaN.
  */
-final class HalfFloat {
+public final class HalfFloat {
 
     /** The largest finite half, 65504. */
-    static final float MAX = 65504f;
+    public static final float MAX = 65504f;
 
     private HalfFloat() {
     }
@@ -19,7 +19,7 @@ final class HalfFloat {
      * @param value any float
      * @return the half's 16 bits; values beyond ±65504 (after rounding) become ±infinity
      */
-    static short fromFloat(float value) {
+    public static short fromFloat(float value) {
         int bits = Float.floatToRawIntBits(value);
         int sign = (bits >>> 16) & 0x8000;
         int exponent = (bits >>> 23) & 0xff;
@@ -61,7 +61,7 @@ final class HalfFloat {
      * @param half the half's 16 bits
      * @return the float
      */
-    static float toFloat(short half) {
+    public static float toFloat(short half) {
         int bits = half & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exponent = (bits >>> 10) & 0x1f;
