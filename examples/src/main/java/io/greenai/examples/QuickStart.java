@@ -13,6 +13,7 @@ import io.greenai.onnx.OnnxModel;
 import io.greenai.onnx.eval.ClassifierHead;
 import io.greenai.onnx.eval.Evaluation;
 import io.greenai.onnx.eval.HeadOptions;
+import io.greenai.onnx.runtime.OrtOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,9 @@ import java.util.Locale;
  * (default {@code target}), {@code --remove N} layers (default 6), {@code --prune R} (default 0.5),
  * {@code --train N} labeled examples for the head (default 6000), {@code --eval N} evaluation
  * examples (default 1000), {@code --calibration N} texts (default 512), {@code --runs N} timed
- * inferences per variant (default 200).
+ * inferences per variant (default 200), {@code --threads N} ONNX Runtime intra-op threads per
+ * inference (default 1; 0 for one per core). Each compressed variant's head is fit again on the same
+ * labeled examples as the original's ({@link Evaluation#refitHeads}).
  */
 public final class QuickStart {
 
@@ -52,18 +55,20 @@ public final class QuickStart {
      * @param evalExamples most evaluation examples
      * @param calibrationTexts unlabeled texts for layer choice, pruning and distillation
      * @param energyRuns timed single inferences per variant
+     * @param threads ONNX Runtime intra-op threads per inference, 0 for its default (one per core)
      */
     public record Options(Path data, Path out, int removeLayers, double pruneRatio, int trainExamples,
-            int evalExamples, int calibrationTexts, int energyRuns) {
+            int evalExamples, int calibrationTexts, int energyRuns, int threads) {
 
         /**
          * Returns the defaults: demo data, {@code target}, remove 6, prune 0.5, 6000 train, 1000 eval,
-         * 512 calibration texts, 200 timed runs.
+         * 512 calibration texts, 200 timed runs, 1 thread per inference (the setting with the least
+         * CPU time per inference for every variant, the original included).
          *
          * @return the defaults
          */
         public static Options defaults() {
-            return new Options(null, Path.of("target"), 6, 0.5, 6000, 1000, 512, 200);
+            return new Options(null, Path.of("target"), 6, 0.5, 6000, 1000, 512, 200, 1);
         }
 
         /**
@@ -74,35 +79,38 @@ public final class QuickStart {
          * @throws IllegalArgumentException if an argument is unknown or lacks its value
          */
         public static Options parse(String... args) {
-            Options o = defaults();
+            Options d = defaults();
+            Path data = d.data;
+            Path out = d.out;
+            int remove = d.removeLayers;
+            double prune = d.pruneRatio;
+            int train = d.trainExamples;
+            int eval = d.evalExamples;
+            int calibration = d.calibrationTexts;
+            int runs = d.energyRuns;
+            int threads = d.threads;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("argument " + name + " needs a value");
                 }
                 String value = args[++i];
-                o = switch (name) {
-                    case "--data" -> new Options(Path.of(value), o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
-                            o.evalExamples, o.calibrationTexts, o.energyRuns);
-                    case "--out" -> new Options(o.data, Path.of(value), o.removeLayers, o.pruneRatio, o.trainExamples,
-                            o.evalExamples, o.calibrationTexts, o.energyRuns);
-                    case "--remove" -> new Options(o.data, o.out, Integer.parseInt(value), o.pruneRatio,
-                            o.trainExamples, o.evalExamples, o.calibrationTexts, o.energyRuns);
-                    case "--prune" -> new Options(o.data, o.out, o.removeLayers, Double.parseDouble(value),
-                            o.trainExamples, o.evalExamples, o.calibrationTexts, o.energyRuns);
-                    case "--train" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, Integer.parseInt(value),
-                            o.evalExamples, o.calibrationTexts, o.energyRuns);
-                    case "--eval" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
-                            Integer.parseInt(value), o.calibrationTexts, o.energyRuns);
-                    case "--calibration" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
-                            o.evalExamples, Integer.parseInt(value), o.energyRuns);
-                    case "--runs" -> new Options(o.data, o.out, o.removeLayers, o.pruneRatio, o.trainExamples,
-                            o.evalExamples, o.calibrationTexts, Integer.parseInt(value));
+                switch (name) {
+                    case "--data" -> data = Path.of(value);
+                    case "--out" -> out = Path.of(value);
+                    case "--remove" -> remove = Integer.parseInt(value);
+                    case "--prune" -> prune = Double.parseDouble(value);
+                    case "--train" -> train = Integer.parseInt(value);
+                    case "--eval" -> eval = Integer.parseInt(value);
+                    case "--calibration" -> calibration = Integer.parseInt(value);
+                    case "--runs" -> runs = Integer.parseInt(value);
+                    case "--threads" -> threads = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown argument '" + name + "'; use --data PATH, "
-                            + "--out DIR, --remove N, --prune R, --train N, --eval N, --calibration N, --runs N");
-                };
+                            + "--out DIR, --remove N, --prune R, --train N, --eval N, --calibration N, --runs N, "
+                            + "--threads N");
+                }
             }
-            return o;
+            return new Options(data, out, remove, prune, train, eval, calibration, runs, threads);
         }
     }
 
@@ -152,7 +160,9 @@ public final class QuickStart {
         EvaluationReport report = Evaluation.of(classifier, new DataSplit(data.train(), eval))
                 .recipes(Recipe.standard(options.removeLayers(), options.pruneRatio()))
                 .calibrationTexts(options.calibrationTexts())
+                .refitHeads(train, HeadOptions.defaults())
                 .energyRuns(options.energyRuns())
+                .ortOptions(OrtOptions.builder().intraOpThreads(options.threads()).build())
                 .progress(progress)
                 .run();
         ReportFiles files = Reports.write(report, options.out().resolve("greenai-report"));

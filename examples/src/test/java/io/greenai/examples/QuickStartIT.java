@@ -16,7 +16,7 @@ class QuickStartIT {
     @Test
     void run_smallDemoConfiguration_reportsEveryRecipe() {
         QuickStart.Options options = new QuickStart.Options(null, Path.of("target", "quickstart-it"), 6, 0.5, 60, 40,
-                48, 20);
+                48, 20, 1);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         QuickStart.Result result = QuickStart.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
@@ -50,11 +50,14 @@ class QuickStartIT {
 
     @Test
     void parse_readsArgumentsAndResolvesDataFromTheParentFolder() {
-        QuickStart.Options options = QuickStart.Options.parse("--data", "shared/x", "--remove", "4", "--prune", "0.25");
+        QuickStart.Options options = QuickStart.Options.parse("--data", "shared/x", "--remove", "4", "--prune", "0.25",
+                "--threads", "2");
 
         assertThat(options.removeLayers()).isEqualTo(4);
         assertThat(options.pruneRatio()).isEqualTo(0.25);
         assertThat(options.data()).isEqualTo(Path.of("shared/x"));
+        assertThat(options.threads()).isEqualTo(2);
+        assertThat(options.trainExamples()).isEqualTo(QuickStart.Options.defaults().trainExamples());
         // Run through Maven the working folder is examples/: "src" exists there, "examples/src" only one up.
         assertThat(QuickStart.resolve(Path.of("examples", "src"))).isEqualTo(Path.of("..", "examples", "src").normalize());
         assertThat(QuickStart.resolve(Path.of("src"))).isEqualTo(Path.of("src"));
