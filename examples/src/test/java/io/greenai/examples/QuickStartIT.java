@@ -31,7 +31,9 @@ class QuickStartIT {
         assertThat(report.original().layers()).isEqualTo(12);
         VariantResult removal = report.variant("Layer Removal").orElseThrow();
         assertThat(removal.layers()).isEqualTo(6);
-        assertThat(removal.plan()).contains("removeLayersAt=1;3;5;6;8;10").contains("distill");
+        assertThat(removal.plan()).contains("removeLayersAt=1;3;5;6;8;10").contains("distill").endsWith("refit head");
+        assertThat(report.variant("Layer Removal + INT8").orElseThrow().plan()).doesNotContain("refit head");
+        assertThat(report.settings()).contains("1 intra-op threads").contains("head refit on the 60 labeled examples");
         VariantResult combination = report.variant("Combination").orElseThrow();
         assertThat(combination.parameters()).isLessThan(removal.parameters());
         assertThat(report.relativeEmission(combination)).isPositive();
