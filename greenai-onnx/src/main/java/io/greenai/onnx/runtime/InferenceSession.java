@@ -266,23 +266,7 @@ public final class InferenceSession implements AutoCloseable {
                     + "its cache, so give its calibration batches as [batch][1] ids (each token seen without "
                     + "context)" : ""));
         }
-        long[] shape = {batch, length};
-        if (info.type == ai.onnxruntime.OnnxJavaType.INT32) {
-            java.nio.IntBuffer buffer = java.nio.IntBuffer.allocate(batch * length);
-            for (long[] row : rows) {
-                for (long value : row) {
-                    buffer.put((int) value);
-                }
-            }
-            buffer.flip();
-            return OnnxTensor.createTensor(environment, buffer, shape);
-        }
-        LongBuffer buffer = LongBuffer.allocate(batch * length);
-        for (long[] row : rows) {
-            buffer.put(row);
-        }
-        buffer.flip();
-        return OnnxTensor.createTensor(environment, buffer, shape);
+        return integerRows(info, rows, batch, length);
     }
 
     private OnnxTensor decoderInput(String name, TensorInfo info, long[][] tokens, int batch, int length)
@@ -318,6 +302,11 @@ public final class InferenceSession implements AutoCloseable {
             throw new IllegalArgumentException("model '" + modelName + "' declares input '" + name + "' ("
                     + info.type + "), which runDecoder cannot fill");
         }
+        return integerRows(info, rows, batch, length);
+    }
+
+    /** {@code [batch][length]} rows as a tensor of the input's integer type: int32 if declared so, else int64. */
+    private OnnxTensor integerRows(TensorInfo info, long[][] rows, int batch, int length) throws OrtException {
         long[] shape = {batch, length};
         if (info.type == ai.onnxruntime.OnnxJavaType.INT32) {
             java.nio.IntBuffer buffer = java.nio.IntBuffer.allocate(batch * length);
