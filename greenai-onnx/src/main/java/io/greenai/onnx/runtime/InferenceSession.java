@@ -146,20 +146,7 @@ public final class InferenceSession implements AutoCloseable {
                 }
                 tensors.put(name, decoderInput(name, info, tokens, batch, length));
             }
-            try (OrtSession.Result result = session.run(tensors)) {
-                Map<String, FloatTensor> outputs = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> entry : result) {
-                    if (entry.getValue() instanceof OnnxTensor tensor
-                            && (tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT
-                                    || tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT16)) {
-                        FloatBuffer buffer = tensor.getFloatBuffer();
-                        float[] data = new float[buffer.remaining()];
-                        buffer.get(data);
-                        outputs.put(entry.getKey(), new FloatTensor(tensor.getInfo().getShape(), data));
-                    }
-                }
-                return outputs;
-            }
+            return floatOutputs(tensors);
         } catch (OrtException e) {
             throw new BackendException("ONNX Runtime failed to run decoder '" + modelName + "': " + e.getMessage(), e);
         } finally {
