@@ -1,14 +1,15 @@
 package io.greenai.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import static io.greenai.onnx.FixtureGraphs.floatAttr;
+import static io.greenai.onnx.FixtureGraphs.floats;
+import static io.greenai.onnx.FixtureGraphs.intAttr;
+import static io.greenai.onnx.FixtureGraphs.valueInfo;
+
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -42,9 +43,7 @@ final class TinyGqaDecoder {
 
     private int[] layerSeeds = {0, 1, 2};
     private boolean packed;
-    private final List<NodeProto> nodes = new ArrayList<>();
-    private final List<TensorProto> initializers = new ArrayList<>();
-    private int counter;
+    private final FixtureGraphs graph = new FixtureGraphs();
 
     TinyGqaDecoder layers(int... seeds) {
         this.layerSeeds = seeds.clone();
@@ -58,23 +57,26 @@ final class TinyGqaDecoder {
     }
 
     ModelProto build() {
-        nodes.clear();
-        initializers.clear();
-        counter = 0;
-        String embedding = init("embed_tokens.weight", floats(new Random(1000), VOCAB * HIDDEN, 1f), VOCAB, HIDDEN);
-        node("Gather", List.of(embedding, "input_ids"), "embedded");
+        graph.clear();
+        graph.restartNames();
+        String embedding = graph.init("embed_tokens.weight", floats(new Random(1000), VOCAB * HIDDEN, 1f), VOCAB,
+                HIDDEN);
+        graph.node("Gather", List.of(embedding, "input_ids"), "embedded");
         // seqlens_k = (sum of the mask) - 1 and total_sequence_length = mask width, both int32.
-        node("ReduceSum", List.of("attention_mask", ints("mask/axis", 1)), "mask/sum", intAttr("keepdims", 0));
-        node("Sub", List.of("mask/sum", longScalar("mask/one", 1)), "mask/last");
-        node("Cast", List.of("mask/last"), "seqlens_k", intAttr("to", TensorProto.DataType.INT32_VALUE));
-        node("Shape", List.of("attention_mask"), "mask/shape");
-        node("Gather", List.of("mask/shape", longScalar("mask/index", 1)), "mask/total");
-        node("Cast", List.of("mask/total"), "total_sequence_length", intAttr("to", TensorProto.DataType.INT32_VALUE));
+        graph.node("ReduceSum", List.of("attention_mask", graph.ints("mask/axis", 1)), "mask/sum",
+                intAttr("keepdims", 0));
+        graph.node("Sub", List.of("mask/sum", graph.longScalar("mask/one", 1)), "mask/last");
+        graph.node("Cast", List.of("mask/last"), "seqlens_k", intAttr("to", TensorProto.DataType.INT32_VALUE));
+        graph.node("Shape", List.of("attention_mask"), "mask/shape");
+        graph.node("Gather", List.of("mask/shape", graph.longScalar("mask/index", 1)), "mask/total");
+        graph.node("Cast", List.of("mask/total"), "total_sequence_length",
+                intAttr("to", TensorProto.DataType.INT32_VALUE));
         String[] caches = rotaryCaches();
         String residual = "embedded";
         String normalized = "layer0/input_norm/out";
-        node("SimplifiedLayerNormalization", List.of(residual, norm(new Random(500 + layerSeeds[0]),
-                "layer0/input_norm")),
+        // Named by the counter one past this node's own step, as this fixture has always named it.
+        graph.node("input_norm_" + (graph.nextIndex() + 1), "SimplifiedLayerNormalization",
+                List.of(residual, norm(new Random(500 + layerSeeds[0]), "layer0/input_norm")),
                 normalized, intAttr("axis", -1), floatAttr("epsilon", 1e-6f));
         List<String> pastInputs = new ArrayList<>();
         List<String> presentOutputs = new ArrayList<>();
@@ -96,32 +98,30 @@ final class TinyGqaDecoder {
             residual = skipNorm(p + "post_attention_norm/sum", mlp, nextNorm, border, !last);
             normalized = border + "/out";
         }
-        String head = init("lm_head.weight", floats(new Random(1002), HIDDEN * VOCAB, 0.5f), HIDDEN, VOCAB);
-        node("MatMul", List.of(normalized, head), "logits");
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny-gqa").addAllNode(nodes)
-                .addAllInitializer(initializers)
-                .addInput(TinyTransformer.valueInfo("input_ids", TensorProto.DataType.INT64_VALUE, "batch_size",
+        String head = graph.init("lm_head.weight", floats(new Random(1002), HIDDEN * VOCAB, 0.5f), HIDDEN, VOCAB);
+        graph.node("MatMul", List.of(normalized, head), "logits");
+        GraphProto.Builder proto = graph.graph("tiny-gqa")
+                .addInput(valueInfo("input_ids", TensorProto.DataType.INT64_VALUE, "batch_size",
                         "sequence_length"))
-                .addInput(TinyTransformer.valueInfo("attention_mask", TensorProto.DataType.INT64_VALUE, "batch_size",
+                .addInput(valueInfo("attention_mask", TensorProto.DataType.INT64_VALUE, "batch_size",
                         "total_sequence_length"))
-                .addOutput(TinyTransformer.valueInfo("logits", TensorProto.DataType.FLOAT_VALUE, "batch_size",
+                .addOutput(valueInfo("logits", TensorProto.DataType.FLOAT_VALUE, "batch_size",
                         "sequence_length", String.valueOf(VOCAB)));
         for (String past : pastInputs) {
             for (String kind : List.of(".key", ".value")) {
-                graph.addInput(TinyTransformer.valueInfo(past + kind, TensorProto.DataType.FLOAT_VALUE, "batch_size",
+                proto.addInput(valueInfo(past + kind, TensorProto.DataType.FLOAT_VALUE, "batch_size",
                         String.valueOf(KV_HEADS), "past_sequence_length", String.valueOf(HEAD_SIZE)));
             }
         }
         for (String present : presentOutputs) {
             for (String kind : List.of(".key", ".value")) {
-                graph.addOutput(TinyTransformer.valueInfo(present + kind, TensorProto.DataType.FLOAT_VALUE,
+                proto.addOutput(valueInfo(present + kind, TensorProto.DataType.FLOAT_VALUE,
                         "batch_size", String.valueOf(KV_HEADS), "total_sequence_length", String.valueOf(HEAD_SIZE)));
             }
         }
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("greenai-tests")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+        return FixtureGraphs.model()
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1))
-                .setGraph(graph).build();
+                .setGraph(proto).build();
     }
 
     private String attention(String x, Random random, String p, String past, String present, String[] caches) {
@@ -129,33 +129,33 @@ final class TinyGqaDecoder {
         List<String> inputs = new ArrayList<>();
         float scale = (float) (1 / Math.sqrt(HIDDEN));
         if (packed) {
-            String weight = init(p + "qkv_proj.weight", floats(random, HIDDEN * (HIDDEN + 2 * kvWidth), scale), HIDDEN,
-                    HIDDEN + 2 * kvWidth);
-            node("MatMul", List.of(x, weight), p + "qkv_proj/out");
+            String weight = graph.init(p + "qkv_proj.weight", floats(random, HIDDEN * (HIDDEN + 2 * kvWidth), scale),
+                    HIDDEN, HIDDEN + 2 * kvWidth);
+            graph.node("MatMul", List.of(x, weight), p + "qkv_proj/out");
             inputs.addAll(List.of(p + "qkv_proj/out", "", ""));
         } else {
-            inputs.add(linear(x, HIDDEN, HIDDEN, random, p + "q_proj"));
-            inputs.add(linear(x, HIDDEN, kvWidth, random, p + "k_proj"));
-            inputs.add(linear(x, HIDDEN, kvWidth, random, p + "v_proj"));
+            inputs.add(graph.matMul(x, HIDDEN, HIDDEN, random, p + "q_proj"));
+            inputs.add(graph.matMul(x, HIDDEN, kvWidth, random, p + "k_proj"));
+            inputs.add(graph.matMul(x, HIDDEN, kvWidth, random, p + "v_proj"));
         }
         inputs.addAll(List.of(past + ".key", past + ".value", "seqlens_k", "total_sequence_length", caches[0],
                 caches[1]));
-        nodes.add(NodeProto.newBuilder().setOpType("GroupQueryAttention").setDomain("com.microsoft")
+        graph.add(NodeProto.newBuilder().setOpType("GroupQueryAttention").setDomain("com.microsoft")
                 .setName(p + "GroupQueryAttention").addAllInput(inputs)
                 .addOutput(p + "attention/out").addOutput(present + ".key").addOutput(present + ".value")
                 .addAttribute(intAttr("num_heads", HEADS)).addAttribute(intAttr("kv_num_heads", KV_HEADS))
                 .addAttribute(intAttr("do_rotary", 1)).addAttribute(floatAttr("scale", (float) (1 / Math.sqrt(HEAD_SIZE))))
                 .build());
-        return linear(p + "attention/out", HIDDEN, HIDDEN, random, p + "o_proj");
+        return graph.matMul(p + "attention/out", HIDDEN, HIDDEN, random, p + "o_proj");
     }
 
     private String swiGlu(String x, Random random, String p) {
-        String gate = linear(x, HIDDEN, FFN, random, p + "mlp/gate_proj");
-        String up = linear(x, HIDDEN, FFN, random, p + "mlp/up_proj");
-        node("Sigmoid", List.of(gate), p + "mlp/sigmoid");
-        node("Mul", List.of(gate, p + "mlp/sigmoid"), p + "mlp/silu");
-        node("Mul", List.of(p + "mlp/silu", up), p + "mlp/product");
-        return linear(p + "mlp/product", FFN, HIDDEN, random, p + "mlp/down_proj");
+        String gate = graph.matMul(x, HIDDEN, FFN, random, p + "mlp/gate_proj");
+        String up = graph.matMul(x, HIDDEN, FFN, random, p + "mlp/up_proj");
+        graph.node("Sigmoid", List.of(gate), p + "mlp/sigmoid");
+        graph.node("Mul", List.of(gate, p + "mlp/sigmoid"), p + "mlp/silu");
+        graph.node("Mul", List.of(p + "mlp/silu", up), p + "mlp/product");
+        return graph.matMul(p + "mlp/product", FFN, HIDDEN, random, p + "mlp/down_proj");
     }
 
     private String skipNorm(String residual, String skip, String weight, String name) {
@@ -171,7 +171,7 @@ final class TinyGqaDecoder {
         if (sum) {
             node.addOutput("").addOutput("").addOutput(name + "/sum");
         }
-        nodes.add(node.build());
+        graph.add(node.build());
         return sum ? name + "/sum" : name + "/out";
     }
 
@@ -186,76 +186,12 @@ final class TinyGqaDecoder {
                 sin[position * half + i] = (float) Math.sin(angle);
             }
         }
-        return new String[] {init("cos_cache", cos, MAX_POSITIONS, half), init("sin_cache", sin, MAX_POSITIONS, half)};
+        return new String[] {graph.init("cos_cache", cos, MAX_POSITIONS, half),
+                graph.init("sin_cache", sin, MAX_POSITIONS, half)};
     }
 
     private String norm(Random random, String name) {
-        float[] weight = floats(random, HIDDEN, 0.2f);
-        for (int i = 0; i < HIDDEN; i++) {
-            weight[i] += 1f;
-        }
-        return init(name + ".weight", weight, HIDDEN);
+        return graph.normWeight(name + ".weight", random, HIDDEN);
     }
 
-    private String linear(String input, int in, int out, Random random, String name) {
-        String weight = init(name + ".weight", floats(random, in * out, (float) (1 / Math.sqrt(in))), in, out);
-        node("MatMul", List.of(input, weight), name + "/out");
-        return name + "/out";
-    }
-
-    private void node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(op + "_" + counter++)
-                .addAllInput(inputs).addOutput(output);
-        if (op.equals("SimplifiedLayerNormalization")) {
-            node.setName("input_norm_" + counter);
-        }
-        for (AttributeProto attribute : attributes) {
-            node.addAttribute(attribute);
-        }
-        nodes.add(node.build());
-    }
-
-    private String longScalar(String name, long value) {
-        initializers.add(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addInt64Data(value).build());
-        return name;
-    }
-
-    private String ints(String name, long... values) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
-        for (long value : values) {
-            tensor.addInt64Data(value);
-        }
-        initializers.add(tensor.build());
-        return name;
-    }
-
-    private String init(String name, float[] values, long... dims) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buffer.array()));
-        for (long dim : dims) {
-            tensor.addDims(dim);
-        }
-        initializers.add(tensor.build());
-        return name;
-    }
-
-    private static float[] floats(Random random, int count, float scale) {
-        float[] values = new float[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = (float) (random.nextGaussian() * scale);
-        }
-        return values;
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto floatAttr(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
-    }
 }

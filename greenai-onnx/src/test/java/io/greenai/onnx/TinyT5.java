@@ -1,14 +1,13 @@
 package io.greenai.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import static io.greenai.onnx.FixtureGraphs.floats;
+import static io.greenai.onnx.FixtureGraphs.intAttr;
+import static io.greenai.onnx.FixtureGraphs.intsAttr;
+import static io.greenai.onnx.FixtureGraphs.valueInfo;
+
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +46,7 @@ final class TinyT5 {
     private int[] decoderSeeds = {0, 1, 2};
     private boolean decoderOnly;
     private final List<String> presents = new ArrayList<>();
-    private final List<NodeProto> nodes = new ArrayList<>();
-    private final List<TensorProto> initializers = new ArrayList<>();
-    private int counter;
+    private final FixtureGraphs graph = new FixtureGraphs();
 
     TinyT5 encoderLayers(int... seeds) {
         this.encoderSeeds = seeds.clone();
@@ -73,17 +70,16 @@ final class TinyT5 {
     }
 
     ModelProto build() {
-        nodes.clear();
-        initializers.clear();
+        graph.clear();
+        graph.restartNames();
         presents.clear();
-        counter = 0;
-        String shared = init("shared.weight", floats(new Random(1000), VOCAB * MODEL, 1f), VOCAB, MODEL);
+        String shared = graph.init("shared.weight", floats(new Random(1000), VOCAB * MODEL, 1f), VOCAB, MODEL);
         if (decoderOnly) {
             return decoder(shared, extendedMask("encoder_attention_mask", "encoder/mask"), "encoder_hidden_states",
                     "input_ids", null);
         }
         // Encoder.
-        node("Gather", List.of(shared, "input_ids"), "encoder/embedded");
+        graph.node("Gather", List.of(shared, "input_ids"), "encoder/embedded");
         String encoderMask = extendedMask("attention_mask", "encoder/mask");
         String stream = "encoder/embedded";
         String encoderBias = null;
@@ -96,7 +92,7 @@ final class TinyT5 {
                         encoderMask, null);
             }
             String attended = attention(normed, normed, random, p + "self", encoderBias);
-            node("Add", List.of(stream, attended), p + "residual1");
+            graph.node("Add", List.of(stream, attended), p + "residual1");
             stream = feedForward(p + "residual1", random, p, p + "out");
         }
         String encoded = rmsNorm(stream, new Random(1001), "encoder/final_norm", "encoder_last_hidden_state");
@@ -104,7 +100,7 @@ final class TinyT5 {
     }
 
     private ModelProto decoder(String shared, String crossMask, String encoded, String ids, String padMask) {
-        node("Gather", List.of(shared, ids), "decoder/embedded");
+        graph.node("Gather", List.of(shared, ids), "decoder/embedded");
         String stream = "decoder/embedded";
         String decoderBias = null;
         for (int i = 0; i < decoderSeeds.length; i++) {
@@ -116,65 +112,63 @@ final class TinyT5 {
                         null, padMask);
             }
             String attended = attention(normed, normed, random, p + "self", decoderBias);
-            node("Add", List.of(stream, attended), p + "residual1");
+            graph.node("Add", List.of(stream, attended), p + "residual1");
             String crossNormed = rmsNorm(p + "residual1", random, p + "norm2");
             String crossed = attention(crossNormed, encoded, random, p + "cross", crossMask);
-            node("Add", List.of(p + "residual1", crossed), p + "residual2");
+            graph.node("Add", List.of(p + "residual1", crossed), p + "residual2");
             stream = feedForward(p + "residual2", random, p, p + "out");
             if (decoderOnly) {
                 for (String part : List.of("self", "cross")) {
                     String kind = part.equals("self") ? "decoder" : "encoder";
-                    node("Identity", List.of(p + part + "/k_t"), "present." + i + "." + kind + ".key");
-                    node("Identity", List.of(p + part + "/v_t"), "present." + i + "." + kind + ".value");
+                    graph.node("Identity", List.of(p + part + "/k_t"), "present." + i + "." + kind + ".key");
+                    graph.node("Identity", List.of(p + part + "/v_t"), "present." + i + "." + kind + ".value");
                     presents.add("present." + i + "." + kind + ".key");
                     presents.add("present." + i + "." + kind + ".value");
                 }
             }
         }
         String decoded = rmsNorm(stream, new Random(1002), "decoder/final_norm");
-        node("Mul", List.of(decoded, scalar((float) Math.pow(MODEL, -0.5))), "decoder/scaled");
-        String head = init("lm_head.weight", floats(new Random(1003), MODEL * VOCAB, 0.5f), MODEL, VOCAB);
-        node("MatMul", List.of("decoder/scaled", head), "logits");
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny-t5").addAllNode(nodes)
-                .addAllInitializer(initializers);
+        graph.node("Mul", List.of(decoded, scalar((float) Math.pow(MODEL, -0.5))), "decoder/scaled");
+        String head = graph.init("lm_head.weight", floats(new Random(1003), MODEL * VOCAB, 0.5f), MODEL, VOCAB);
+        graph.node("MatMul", List.of("decoder/scaled", head), "logits");
+        GraphProto.Builder proto = graph.graph("tiny-t5");
         if (decoderOnly) {
-            graph.addInput(TinyTransformer.valueInfo("input_ids", TensorProto.DataType.INT64_VALUE, "batch",
+            proto.addInput(valueInfo("input_ids", TensorProto.DataType.INT64_VALUE, "batch",
                     "decoder_sequence"))
-                    .addInput(TinyTransformer.valueInfo("encoder_attention_mask", TensorProto.DataType.INT64_VALUE,
+                    .addInput(valueInfo("encoder_attention_mask", TensorProto.DataType.INT64_VALUE,
                             "batch", "encoder_sequence"))
-                    .addInput(TinyTransformer.valueInfo("encoder_hidden_states", TensorProto.DataType.FLOAT_VALUE,
+                    .addInput(valueInfo("encoder_hidden_states", TensorProto.DataType.FLOAT_VALUE,
                             "batch", "encoder_sequence", String.valueOf(MODEL)));
         } else {
-            graph.addInput(TinyTransformer.valueInfo("input_ids", TensorProto.DataType.INT64_VALUE, "batch",
+            proto.addInput(valueInfo("input_ids", TensorProto.DataType.INT64_VALUE, "batch",
                     "encoder_sequence"))
-                    .addInput(TinyTransformer.valueInfo("attention_mask", TensorProto.DataType.INT64_VALUE, "batch",
+                    .addInput(valueInfo("attention_mask", TensorProto.DataType.INT64_VALUE, "batch",
                             "encoder_sequence"))
-                    .addInput(TinyTransformer.valueInfo("decoder_input_ids", TensorProto.DataType.INT64_VALUE, "batch",
+                    .addInput(valueInfo("decoder_input_ids", TensorProto.DataType.INT64_VALUE, "batch",
                             "decoder_sequence"))
-                    .addInput(TinyTransformer.valueInfo("decoder_attention_mask", TensorProto.DataType.INT64_VALUE,
+                    .addInput(valueInfo("decoder_attention_mask", TensorProto.DataType.INT64_VALUE,
                             "batch", "decoder_sequence"));
         }
-        graph.addOutput(TinyTransformer.valueInfo("logits", TensorProto.DataType.FLOAT_VALUE, "batch",
+        proto.addOutput(valueInfo("logits", TensorProto.DataType.FLOAT_VALUE, "batch",
                 "decoder_sequence", String.valueOf(VOCAB)));
         if (!decoderOnly) {
-            graph.addOutput(TinyTransformer.valueInfo("encoder_last_hidden_state", TensorProto.DataType.FLOAT_VALUE,
+            proto.addOutput(valueInfo("encoder_last_hidden_state", TensorProto.DataType.FLOAT_VALUE,
                     "batch", "encoder_sequence", String.valueOf(MODEL)));
         }
         for (String present : presents) {
-            graph.addOutput(TinyTransformer.valueInfo(present, TensorProto.DataType.FLOAT_VALUE, "batch",
+            proto.addOutput(valueInfo(present, TensorProto.DataType.FLOAT_VALUE, "batch",
                     String.valueOf(HEADS), present.contains("decoder") ? "decoder_sequence" : "encoder_sequence",
                     String.valueOf(HEAD_SIZE)));
         }
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("greenai-tests")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(graph).build();
+        return FixtureGraphs.model().setGraph(proto).build();
     }
 
     /** (1 - mask) * -1e9, shaped [batch, 1, 1, sequence]. */
     private String extendedMask(String mask, String name) {
-        node("Cast", List.of(mask), name + "/float", intAttr("to", TensorProto.DataType.FLOAT_VALUE));
-        node("Sub", List.of(scalar(1f), name + "/float"), name + "/inverted");
-        node("Mul", List.of(name + "/inverted", scalar(-1e9f)), name + "/scaled");
-        node("Unsqueeze", List.of(name + "/scaled", ints(name + "/axes", 1, 2)), name + "/out");
+        graph.node("Cast", List.of(mask), name + "/float", intAttr("to", TensorProto.DataType.FLOAT_VALUE));
+        graph.node("Sub", List.of(scalar(1f), name + "/float"), name + "/inverted");
+        graph.node("Mul", List.of(name + "/inverted", scalar(-1e9f)), name + "/scaled");
+        graph.node("Unsqueeze", List.of(name + "/scaled", graph.ints(name + "/axes", 1, 2)), name + "/out");
         return name + "/out";
     }
 
@@ -184,93 +178,94 @@ final class TinyT5 {
      */
     private String positionBias(String queries, String keys, String name, Random random, boolean bidirectional,
             String encoderMask, String decoderMask) {
-        node("Shape", List.of(queries), name + "/q_shape");
-        node("Gather", List.of(name + "/q_shape", longScalar(name + "/one", 1)), name + "/q_len",
+        graph.node("Shape", List.of(queries), name + "/q_shape");
+        graph.node("Gather", List.of(name + "/q_shape", graph.longScalar(name + "/one", 1)), name + "/q_len",
                 intAttr("axis", 0));
-        node("Shape", List.of(keys), name + "/k_shape");
-        node("Gather", List.of(name + "/k_shape", longScalar(name + "/one_k", 1)), name + "/k_len",
+        graph.node("Shape", List.of(keys), name + "/k_shape");
+        graph.node("Gather", List.of(name + "/k_shape", graph.longScalar(name + "/one_k", 1)), name + "/k_len",
                 intAttr("axis", 0));
-        node("Range", List.of(longScalar(name + "/zero", 0), name + "/q_len", longScalar(name + "/step", 1)),
+        graph.node("Range", List.of(graph.longScalar(name + "/zero", 0), name + "/q_len",
+                graph.longScalar(name + "/step", 1)),
                 name + "/q_positions");
-        node("Range", List.of(longScalar(name + "/zero_k", 0), name + "/k_len", longScalar(name + "/step_k", 1)),
+        graph.node("Range", List.of(graph.longScalar(name + "/zero_k", 0), name + "/k_len",
+                graph.longScalar(name + "/step_k", 1)),
                 name + "/k_positions");
-        node("Unsqueeze", List.of(name + "/q_positions", ints(name + "/axis1", 1)), name + "/context");
-        node("Unsqueeze", List.of(name + "/k_positions", ints(name + "/axis0", 0)), name + "/memory");
-        node("Sub", List.of(name + "/memory", name + "/context"), name + "/relative");
+        graph.node("Unsqueeze", List.of(name + "/q_positions", graph.ints(name + "/axis1", 1)), name + "/context");
+        graph.node("Unsqueeze", List.of(name + "/k_positions", graph.ints(name + "/axis0", 0)), name + "/memory");
+        graph.node("Sub", List.of(name + "/memory", name + "/context"), name + "/relative");
         String bucket;
         if (bidirectional) {
             int half = BUCKETS / 2 - 1;
-            node("Clip", List.of(name + "/relative", longScalar(name + "/low", -half), longScalar(name + "/high", half)),
+            graph.node("Clip", List.of(name + "/relative", graph.longScalar(name + "/low", -half),
+                    graph.longScalar(name + "/high", half)),
                     name + "/clipped");
-            node("Add", List.of(name + "/clipped", longScalar(name + "/offset", half)), name + "/bucket");
+            graph.node("Add", List.of(name + "/clipped", graph.longScalar(name + "/offset", half)), name + "/bucket");
         } else {
-            node("Neg", List.of(name + "/relative"), name + "/distance");
-            node("Clip", List.of(name + "/distance", longScalar(name + "/low", 0), longScalar(name + "/high",
+            graph.node("Neg", List.of(name + "/relative"), name + "/distance");
+            graph.node("Clip", List.of(name + "/distance", graph.longScalar(name + "/low", 0),
+                    graph.longScalar(name + "/high",
                     BUCKETS - 1)), name + "/bucket");
         }
         bucket = name + "/bucket";
-        String table = init(name + ".weight", floats(random, BUCKETS * HEADS, 1f), BUCKETS, HEADS);
-        node("Gather", List.of(table, bucket), name + "/values");
-        node("Transpose", List.of(name + "/values"), name + "/transposed", intsAttr("perm", 2, 0, 1));
-        node("Unsqueeze", List.of(name + "/transposed", ints(name + "/axis_batch", 0)), name + "/bias");
+        String table = graph.init(name + ".weight", floats(random, BUCKETS * HEADS, 1f), BUCKETS, HEADS);
+        graph.node("Gather", List.of(table, bucket), name + "/values");
+        graph.node("Transpose", List.of(name + "/values"), name + "/transposed", intsAttr("perm", 2, 0, 1));
+        graph.node("Unsqueeze", List.of(name + "/transposed", graph.ints(name + "/axis_batch", 0)), name + "/bias");
         String mask;
         if (encoderMask != null) {
             mask = encoderMask;
         } else {
             // Causal and padding mask: allowed where key position <= query position and the key is no pad.
-            node("LessOrEqual", List.of(name + "/memory", name + "/context"), name + "/causal");
-            node("Cast", List.of(name + "/causal"), name + "/causal_float", intAttr("to", TensorProto.DataType.FLOAT_VALUE));
+            graph.node("LessOrEqual", List.of(name + "/memory", name + "/context"), name + "/causal");
+            graph.node("Cast", List.of(name + "/causal"), name + "/causal_float",
+                    intAttr("to", TensorProto.DataType.FLOAT_VALUE));
             if (decoderMask != null) {
-                node("Cast", List.of(decoderMask), name + "/pad_float", intAttr("to", TensorProto.DataType.FLOAT_VALUE));
-                node("Unsqueeze", List.of(name + "/pad_float", ints(name + "/pad_axes", 1, 2)), name + "/pad");
-                node("Mul", List.of(name + "/causal_float", name + "/pad"), name + "/allowed");
+                graph.node("Cast", List.of(decoderMask), name + "/pad_float",
+                        intAttr("to", TensorProto.DataType.FLOAT_VALUE));
+                graph.node("Unsqueeze", List.of(name + "/pad_float", graph.ints(name + "/pad_axes", 1, 2)),
+                        name + "/pad");
+                graph.node("Mul", List.of(name + "/causal_float", name + "/pad"), name + "/allowed");
             } else {
-                node("Identity", List.of(name + "/causal_float"), name + "/allowed");
+                graph.node("Identity", List.of(name + "/causal_float"), name + "/allowed");
             }
-            node("Sub", List.of(scalar(1f), name + "/allowed"), name + "/blocked");
-            node("Mul", List.of(name + "/blocked", scalar(-1e9f)), name + "/mask");
+            graph.node("Sub", List.of(scalar(1f), name + "/allowed"), name + "/blocked");
+            graph.node("Mul", List.of(name + "/blocked", scalar(-1e9f)), name + "/mask");
             mask = name + "/mask";
         }
-        node("Add", List.of(name + "/bias", mask), name + "/position_bias");
+        graph.node("Add", List.of(name + "/bias", mask), name + "/position_bias");
         return name + "/position_bias";
     }
 
     /** T5Attention: no bias, no scaling; {@code bias} is added to the scores. */
     private String attention(String queries, String keysValues, Random random, String p, String bias) {
         int inner = HEADS * HEAD_SIZE;
-        String q = linear(queries, MODEL, inner, random, p + "/q");
-        String k = linear(keysValues, MODEL, inner, random, p + "/k");
-        String v = linear(keysValues, MODEL, inner, random, p + "/v");
-        String split = ints(p + "/split_shape", 0, -1, HEADS, HEAD_SIZE);
-        node("Reshape", List.of(q, split), p + "/q_heads");
-        node("Transpose", List.of(p + "/q_heads"), p + "/q_t", intsAttr("perm", 0, 2, 1, 3));
-        node("Reshape", List.of(k, split), p + "/k_heads");
-        node("Transpose", List.of(p + "/k_heads"), p + "/k_t", intsAttr("perm", 0, 2, 1, 3));
-        node("Reshape", List.of(v, split), p + "/v_heads");
-        node("Transpose", List.of(p + "/v_heads"), p + "/v_t", intsAttr("perm", 0, 2, 1, 3));
-        node("Transpose", List.of(p + "/k_t"), p + "/k_tt", intsAttr("perm", 0, 1, 3, 2));
-        node("MatMul", List.of(p + "/q_t", p + "/k_tt"), p + "/scores");
-        node("Add", List.of(p + "/scores", bias), p + "/biased");
-        node("Softmax", List.of(p + "/biased"), p + "/probs", intAttr("axis", -1));
-        node("MatMul", List.of(p + "/probs", p + "/v_t"), p + "/context");
-        node("Transpose", List.of(p + "/context"), p + "/context_t", intsAttr("perm", 0, 2, 1, 3));
-        node("Reshape", List.of(p + "/context_t", ints(p + "/merge_shape", 0, -1, inner)), p + "/merged");
-        return linear(p + "/merged", inner, MODEL, random, p + "/o");
+        String q = graph.matMul(queries, MODEL, inner, random, p + "/q");
+        String k = graph.matMul(keysValues, MODEL, inner, random, p + "/k");
+        String v = graph.matMul(keysValues, MODEL, inner, random, p + "/v");
+        String split = graph.ints(p + "/split_shape", 0, -1, HEADS, HEAD_SIZE);
+        graph.node("Reshape", List.of(q, split), p + "/q_heads");
+        graph.node("Transpose", List.of(p + "/q_heads"), p + "/q_t", intsAttr("perm", 0, 2, 1, 3));
+        graph.node("Reshape", List.of(k, split), p + "/k_heads");
+        graph.node("Transpose", List.of(p + "/k_heads"), p + "/k_t", intsAttr("perm", 0, 2, 1, 3));
+        graph.node("Reshape", List.of(v, split), p + "/v_heads");
+        graph.node("Transpose", List.of(p + "/v_heads"), p + "/v_t", intsAttr("perm", 0, 2, 1, 3));
+        graph.node("Transpose", List.of(p + "/k_t"), p + "/k_tt", intsAttr("perm", 0, 1, 3, 2));
+        graph.node("MatMul", List.of(p + "/q_t", p + "/k_tt"), p + "/scores");
+        graph.node("Add", List.of(p + "/scores", bias), p + "/biased");
+        graph.node("Softmax", List.of(p + "/biased"), p + "/probs", intAttr("axis", -1));
+        graph.node("MatMul", List.of(p + "/probs", p + "/v_t"), p + "/context");
+        graph.node("Transpose", List.of(p + "/context"), p + "/context_t", intsAttr("perm", 0, 2, 1, 3));
+        graph.node("Reshape", List.of(p + "/context_t", graph.ints(p + "/merge_shape", 0, -1, inner)), p + "/merged");
+        return graph.matMul(p + "/merged", inner, MODEL, random, p + "/o");
     }
 
     private String feedForward(String input, Random random, String p, String output) {
         String normed = rmsNorm(input, random, p + "norm_ffn");
-        String up = linear(normed, MODEL, FFN, random, p + "ffn/wi");
-        node("Relu", List.of(up), p + "ffn/relu");
-        String down = linear(p + "ffn/relu", FFN, MODEL, random, p + "ffn/wo");
-        node("Add", List.of(input, down), output);
+        String up = graph.matMul(normed, MODEL, FFN, random, p + "ffn/wi");
+        graph.node("Relu", List.of(up), p + "ffn/relu");
+        String down = graph.matMul(p + "ffn/relu", FFN, MODEL, random, p + "ffn/wo");
+        graph.node("Add", List.of(input, down), output);
         return output;
-    }
-
-    private String linear(String input, int in, int out, Random random, String name) {
-        String weight = init(name + ".weight", floats(random, in * out, (float) (1 / Math.sqrt(in))), in, out);
-        node("MatMul", List.of(input, weight), name + "/out");
-        return name + "/out";
     }
 
     private String rmsNorm(String input, Random random, String name) {
@@ -278,84 +273,22 @@ final class TinyT5 {
     }
 
     private String rmsNorm(String input, Random random, String name, String output) {
-        float[] weight = floats(random, MODEL, 0.2f);
-        for (int i = 0; i < MODEL; i++) {
-            weight[i] += 1f;
-        }
-        String gamma = init(name + ".weight", weight, MODEL);
-        node("Pow", List.of(input, scalar(2f)), name + "/squared");
-        node("ReduceMean", List.of(name + "/squared"), name + "/variance", intsAttr("axes", -1));
-        node("Add", List.of(name + "/variance", scalar(1e-6f)), name + "/variance_eps");
-        node("Sqrt", List.of(name + "/variance_eps"), name + "/rms");
-        node("Div", List.of(scalar(1f), name + "/rms"), name + "/inverse");
-        node("Mul", List.of(input, name + "/inverse"), name + "/normalized");
-        node("Mul", List.of(gamma, name + "/normalized"), output);
+        String gamma = graph.normWeight(name + ".weight", random, MODEL);
+        graph.node("Pow", List.of(input, scalar(2f)), name + "/squared");
+        graph.node("ReduceMean", List.of(name + "/squared"), name + "/variance", intsAttr("axes", -1));
+        graph.node("Add", List.of(name + "/variance", scalar(1e-6f)), name + "/variance_eps");
+        graph.node("Sqrt", List.of(name + "/variance_eps"), name + "/rms");
+        graph.node("Div", List.of(scalar(1f), name + "/rms"), name + "/inverse");
+        graph.node("Mul", List.of(input, name + "/inverse"), name + "/normalized");
+        graph.node("Mul", List.of(gamma, name + "/normalized"), output);
         return output;
     }
 
-    private void node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(op + "_" + counter++)
-                .addAllInput(inputs).addOutput(output);
-        for (AttributeProto attribute : attributes) {
-            node.addAttribute(attribute);
-        }
-        nodes.add(node.build());
-    }
-
     private String scalar(float value) {
-        String name = "const_" + counter++;
-        initializers.add(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+        String name = "const_" + graph.nextIndex();
+        graph.add(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .addFloatData(value).build());
         return name;
-    }
-
-    private String longScalar(String name, long value) {
-        initializers.add(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addInt64Data(value).build());
-        return name;
-    }
-
-    private String ints(String name, long... values) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
-        for (long value : values) {
-            tensor.addInt64Data(value);
-        }
-        initializers.add(tensor.build());
-        return name;
-    }
-
-    private String init(String name, float[] values, long... dims) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buffer.array()));
-        for (long dim : dims) {
-            tensor.addDims(dim);
-        }
-        initializers.add(tensor.build());
-        return name;
-    }
-
-    private static float[] floats(Random random, int count, float scale) {
-        float[] values = new float[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = (float) (random.nextGaussian() * scale);
-        }
-        return values;
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto intsAttr(String name, long... values) {
-        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.INTS);
-        for (long value : values) {
-            attribute.addInts(value);
-        }
-        return attribute.build();
     }
 
     /** Two rows: 5 source tokens (the second row with 2 pads) and 4 target tokens (1 pad). */

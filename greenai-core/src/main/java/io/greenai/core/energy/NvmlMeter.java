@@ -21,7 +21,7 @@ import java.util.OptionalLong;
  * <p>The library is loaded on the first probe, never before, and a machine without it gets an
  * unavailable answer with the reason instead of an exception.
  */
-final class NvmlMeter implements EnergyMeter {
+final class NvmlMeter extends ProbedMeter {
 
     /** How often power is sampled when a GPU has no energy counter. */
     static final Duration DEFAULT_SAMPLE_PERIOD = Duration.ofMillis(50);
@@ -38,7 +38,6 @@ final class NvmlMeter implements EnergyMeter {
     private final boolean useEnergyCounter;
     private final Duration samplePeriod;
     private Nvml nvml;
-    private Availability availability;
     private List<Device> devices;
 
     /**
@@ -50,6 +49,7 @@ final class NvmlMeter implements EnergyMeter {
      * @param samplePeriod time between power samples, positive
      */
     NvmlMeter(NvmlLoader loader, boolean useEnergyCounter, Duration samplePeriod) {
+        super("nvml", "NVML");
         if (samplePeriod.isNegative() || samplePeriod.isZero()) {
             throw new IllegalArgumentException("sample period must be positive: " + samplePeriod);
         }
@@ -59,33 +59,12 @@ final class NvmlMeter implements EnergyMeter {
     }
 
     @Override
-    public String name() {
-        return "nvml";
-    }
-
-    @Override
-    public boolean measured() {
-        return true;
-    }
-
-    @Override
-    public synchronized Availability availability() {
-        if (availability == null) {
-            availability = probe();
-        }
-        return availability;
-    }
-
-    @Override
-    public EnergySession start() {
-        Availability status = availability();
-        if (!status.available()) {
-            throw new MeterUnavailableException("NVML meter is unavailable: " + status.detail());
-        }
+    EnergySession open() {
         return new Session(nvml, devices);
     }
 
-    private Availability probe() {
+    @Override
+    Availability probe() {
         try {
             nvml = loader.load();
         } catch (LinkageError e) {

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * most VMs and containers have no powercap tree at all; the meter then reports itself unavailable
  * with the file and the reason.
  */
-final class RaplMeter implements EnergyMeter {
+final class RaplMeter extends ProbedMeter {
 
     /** Where Linux exposes powercap zones. */
     static final Path DEFAULT_ROOT = Path.of("/sys/class/powercap");
@@ -55,7 +55,6 @@ final class RaplMeter implements EnergyMeter {
 
     private final Path root;
     private final FileReader reader;
-    private Availability availability;
     private List<Zone> zones;
 
     /**
@@ -68,38 +67,18 @@ final class RaplMeter implements EnergyMeter {
     }
 
     RaplMeter(Path root, FileReader reader) {
+        super("rapl", "RAPL");
         this.root = root;
         this.reader = reader;
     }
 
     @Override
-    public String name() {
-        return "rapl";
-    }
-
-    @Override
-    public boolean measured() {
-        return true;
-    }
-
-    @Override
-    public synchronized Availability availability() {
-        if (availability == null) {
-            availability = probe();
-        }
-        return availability;
-    }
-
-    @Override
-    public EnergySession start() {
-        Availability status = availability();
-        if (!status.available()) {
-            throw new MeterUnavailableException("RAPL meter is unavailable: " + status.detail());
-        }
+    EnergySession open() {
         return new Session(zones);
     }
 
-    private Availability probe() {
+    @Override
+    Availability probe() {
         if (!Files.isDirectory(root)) {
             return Availability.unavailable(root + " does not exist: this machine exposes no powercap "
                     + "interface (usual in VMs and containers)");

@@ -146,20 +146,7 @@ public final class InferenceSession implements AutoCloseable {
                 }
                 tensors.put(name, decoderInput(name, info, tokens, batch, length));
             }
-            try (OrtSession.Result result = session.run(tensors)) {
-                Map<String, FloatTensor> outputs = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> entry : result) {
-                    if (entry.getValue() instanceof OnnxTensor tensor
-                            && (tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT
-                                    || tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT16)) {
-                        FloatBuffer buffer = tensor.getFloatBuffer();
-                        float[] data = new float[buffer.remaining()];
-                        buffer.get(data);
-                        outputs.put(entry.getKey(), new FloatTensor(tensor.getInfo().getShape(), data));
-                    }
-                }
-                return outputs;
-            }
+            return floatOutputs(tensors);
         } catch (OrtException e) {
             throw new BackendException("ONNX Runtime failed to run decoder '" + modelName + "': " + e.getMessage(), e);
         } finally {
@@ -266,23 +253,7 @@ public final class InferenceSession implements AutoCloseable {
                     + "its cache, so give its calibration batches as [batch][1] ids (each token seen without "
                     + "context)" : ""));
         }
-        long[] shape = {batch, length};
-        if (info.type == ai.onnxruntime.OnnxJavaType.INT32) {
-            java.nio.IntBuffer buffer = java.nio.IntBuffer.allocate(batch * length);
-            for (long[] row : rows) {
-                for (long value : row) {
-                    buffer.put((int) value);
-                }
-            }
-            buffer.flip();
-            return OnnxTensor.createTensor(environment, buffer, shape);
-        }
-        LongBuffer buffer = LongBuffer.allocate(batch * length);
-        for (long[] row : rows) {
-            buffer.put(row);
-        }
-        buffer.flip();
-        return OnnxTensor.createTensor(environment, buffer, shape);
+        return integerRows(info, rows, batch, length);
     }
 
     private OnnxTensor decoderInput(String name, TensorInfo info, long[][] tokens, int batch, int length)
@@ -318,6 +289,11 @@ public final class InferenceSession implements AutoCloseable {
             throw new IllegalArgumentException("model '" + modelName + "' declares input '" + name + "' ("
                     + info.type + "), which runDecoder cannot fill");
         }
+        return integerRows(info, rows, batch, length);
+    }
+
+    /** {@code [batch][length]} rows as a tensor of the input's integer type: int32 if declared so, else int64. */
+    private OnnxTensor integerRows(TensorInfo info, long[][] rows, int batch, int length) throws OrtException {
         long[] shape = {batch, length};
         if (info.type == ai.onnxruntime.OnnxJavaType.INT32) {
             java.nio.IntBuffer buffer = java.nio.IntBuffer.allocate(batch * length);
