@@ -15,8 +15,8 @@ class QuickStartIT {
 
     @Test
     void run_smallDemoConfiguration_reportsEveryRecipe() {
-        QuickStart.Options options = new QuickStart.Options(null, Path.of("target", "quickstart-it"), 6, 0.5, 60, 40,
-                48, 20, 1);
+        QuickStart.Options options = new QuickStart.Options(null, Path.of("target", "quickstart-it"), 6, 0.5, 3, 0.7,
+                60, 40, 48, 20, 1);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         QuickStart.Result result = QuickStart.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
@@ -35,6 +35,8 @@ class QuickStartIT {
         assertThat(report.variant("Layer Removal + INT8").orElseThrow().plan()).doesNotContain("refit head");
         assertThat(report.settings()).contains("1 intra-op threads").contains("head refit on the 60 labeled examples");
         VariantResult combination = report.variant("Combination").orElseThrow();
+        assertThat(combination.layers()).isEqualTo(9);
+        assertThat(combination.plan()).contains("prune=0.7");
         assertThat(combination.parameters()).isLessThan(removal.parameters());
         assertThat(report.relativeEmission(combination)).isPositive();
         for (VariantResult v : report.variants()) {
@@ -53,12 +55,14 @@ class QuickStartIT {
     @Test
     void parse_readsArgumentsAndResolvesDataFromTheParentFolder() {
         QuickStart.Options options = QuickStart.Options.parse("--data", "shared/x", "--remove", "4", "--prune", "0.25",
-                "--threads", "2");
+                "--threads", "2", "--combination-remove", "5", "--combination-prune", "0.6");
 
         assertThat(options.removeLayers()).isEqualTo(4);
         assertThat(options.pruneRatio()).isEqualTo(0.25);
         assertThat(options.data()).isEqualTo(Path.of("shared/x"));
         assertThat(options.threads()).isEqualTo(2);
+        assertThat(options.combinationLayers()).isEqualTo(5);
+        assertThat(options.combinationRatio()).isEqualTo(0.6);
         assertThat(options.trainExamples()).isEqualTo(QuickStart.Options.defaults().trainExamples());
         // Run through Maven the working folder is examples/: "src" exists there, "examples/src" only one up.
         assertThat(QuickStart.resolve(Path.of("examples", "src"))).isEqualTo(Path.of("..", "examples", "src").normalize());

@@ -56,6 +56,22 @@ class RecipeTest {
     }
 
     @Test
+    void standard_combinationTakesItsOwnRemovalAndPruning() {
+        Fake model = new Fake();
+        List<Recipe<Fake>> recipes = Recipe.standard(6, 0.5, 3, 0.7);
+
+        String removal = recipes.get(1).steps().apply(Compressor.of(model), model, List.of("a")).plan().toString();
+        String pruning = recipes.get(3).steps().apply(Compressor.of(model), model, List.of("a")).plan().toString();
+        String combination = recipes.get(4).steps().apply(Compressor.of(model), model, List.of("a")).plan().toString();
+
+        assertThat(removal).isEqualTo("removeLayersAt=1;3;5;6;8;10,distill,calibration=1");
+        assertThat(pruning).isEqualTo("prune=0.5,distill,calibration=1");
+        assertThat(combination).isEqualTo("removeLayersAt=" + io.greenai.core.LayerSelection.defaultChoice(12, 3)
+                .stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(";"))
+                + ",prune=0.7,distill,calibration=1");
+    }
+
+    @Test
     void recipe_cannotStartFromItself() {
         assertThatThrownBy(() -> new Recipe<Fake>("A", "A", (c, t, x) -> c))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'A'");
