@@ -73,29 +73,46 @@ class LayoutDistillationTest {
 
     // --- fused decoders ---
 
-    @Test
-    void distillFrom_fusedGpt2WithLayersRemovedHalvesTheLogitError() {
-        OnnxModel model = OnnxModel.load(Runs.shared("models/tiny-gpt2-fused.onnx"));
-        byte[] original = model.proto().toByteArray();
-        List<Map<String, long[][]>> calibration = tokenBatches(16, 4, 6, 1000, 21);
-        List<Map<String, long[][]>> heldOut = tokenBatches(3, 4, 6, 1000, 22);
-        DecoderFeeds feeds = new DecoderFeeds(4, 6, 0, 1000);
+    /** A decoder with layers removed, without and with distillation. */
+    private record DecoderRun(OnnxModel student, OnnxModel distilled) {
+    }
 
-        OnnxModel student = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(2).build();
-        OnnxModel distilled = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(2)
+    /**
+     * Removes layers with and without distillation, and asserts that distillation at least halves the
+     * squared logit error to ONNX Runtime running the teacher on held-out tokens, and that both keep
+     * the same inputs and outputs.
+     */
+    private static DecoderRun removeAndDistill(OnnxModel model, int layers, List<Map<String, long[][]>> calibration,
+            List<Map<String, long[][]>> heldOut, DecoderFeeds feeds, String label) {
+        byte[] original = model.proto().toByteArray();
+        OnnxModel student = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(layers).build();
+        OnnxModel distilled = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(layers)
                 .distillFrom(model).build();
 
         double before = error(b -> feeds.runTokens(student, b.get("input_ids")),
                 b -> feeds.runTokens(model, b.get("input_ids")), heldOut, "logits");
         double after = error(b -> feeds.runTokens(distilled, b.get("input_ids")),
                 b -> feeds.runTokens(model, b.get("input_ids")), heldOut, "logits");
-        report("tiny-gpt2-fused, 2 of 5 layers removed", before, after);
+        report(label, before, after);
         assertThat(after).isLessThan(0.5 * before);
         assertThat(distilled.inputNames()).containsExactlyElementsOf(student.inputNames());
         assertThat(distilled.outputNames()).containsExactlyElementsOf(student.outputNames());
+        assertThat(model.proto().toByteArray()).as("the input model is unchanged").isEqualTo(original);
+        return new DecoderRun(student, distilled);
+    }
+
+    @Test
+    void distillFrom_fusedGpt2WithLayersRemovedHalvesTheLogitError() {
+        OnnxModel model = OnnxModel.load(Runs.shared("models/tiny-gpt2-fused.onnx"));
+        List<Map<String, long[][]>> calibration = tokenBatches(16, 4, 6, 1000, 21);
+        List<Map<String, long[][]>> heldOut = tokenBatches(3, 4, 6, 1000, 22);
+
+        DecoderRun run = removeAndDistill(model, 2, calibration, heldOut, new DecoderFeeds(4, 6, 0, 1000),
+                "tiny-gpt2-fused, 2 of 5 layers removed");
+
+        OnnxModel distilled = run.distilled();
         assertThat(distilled.inputNames()).hasSize(model.inputNames().size() - 2);
         assertThat(distilled.outputNames()).hasSize(model.outputNames().size() - 2);
-        assertThat(model.proto().toByteArray()).as("the input model is unchanged").isEqualTo(original);
         // The probing graphs' extra residual-sum outputs stay out of the saved graph.
         assertThat(distilled.proto().getGraph().getNodeList()).filteredOn(n -> n.getOpType().contains("SkipLayer"))
                 .allMatch(n -> n.getOutputList().stream().noneMatch(o -> o.contains("greenai")));
@@ -104,24 +121,14 @@ class LayoutDistillationTest {
     @Test
     void distillFrom_fp16LlamaWithALayerRemovedHalvesTheLogitErrorAndStaysFloat16() {
         OnnxModel model = OnnxModel.load(Runs.shared("models/tiny-llama-fp16/model.onnx"));
-        byte[] original = model.proto().toByteArray();
         List<Map<String, long[][]>> calibration = tokenBatches(16, 2, 6, 32000, 31);
         List<Map<String, long[][]>> heldOut = tokenBatches(3, 2, 6, 32000, 32);
-        DecoderFeeds feeds = new DecoderFeeds(2, 6, 0, 32000);
 
-        OnnxModel student = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(1).build();
-        OnnxModel distilled = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(1)
-                .distillFrom(model).build();
+        DecoderRun run = removeAndDistill(model, 1, calibration, heldOut, new DecoderFeeds(2, 6, 0, 32000),
+                "tiny-llama-fp16, 1 of 2 layers removed");
 
-        double before = error(b -> feeds.runTokens(student, b.get("input_ids")),
-                b -> feeds.runTokens(model, b.get("input_ids")), heldOut, "logits");
-        double after = error(b -> feeds.runTokens(distilled, b.get("input_ids")),
-                b -> feeds.runTokens(model, b.get("input_ids")), heldOut, "logits");
-        report("tiny-llama-fp16, 1 of 2 layers removed", before, after);
-        assertThat(after).isLessThan(0.5 * before);
-        assertThat(distilled.inputNames()).containsExactlyElementsOf(student.inputNames());
-        assertThat(distilled.outputNames()).containsExactlyElementsOf(student.outputNames());
-        assertThat(model.proto().toByteArray()).as("the input model is unchanged").isEqualTo(original);
+        OnnxModel student = run.student();
+        OnnxModel distilled = run.distilled();
         LayerBlock kept = distilled.transformerStack().layers().get(0);
         for (String weight : List.of(kept.attentionOutput().weight(), kept.ffnDown().weight())) {
             TensorProto refit = initializer(distilled, weight);
