@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.greenai.onnx.graph.Attributes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ final class FixtureGraphs {
     }
 
     static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return Attributes.ofInt(name, value);
     }
 
     static AttributeProto floatAttr(String name, float value) {
@@ -144,12 +145,7 @@ final class FixtureGraphs {
     }
 
     static AttributeProto intsAttr(String name, long... values) {
-        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.INTS);
-        for (long value : values) {
-            attribute.addInts(value);
-        }
-        return attribute.build();
+        return Attributes.ofInts(name, values);
     }
 
     /** A tensor value info; a dimension made of digits is fixed, any other is symbolic. */

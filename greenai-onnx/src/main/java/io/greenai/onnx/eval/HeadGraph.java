@@ -1,13 +1,14 @@
 package io.greenai.onnx.eval;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.greenai.core.UnsupportedModelException;
 import io.greenai.core.fit.LinearModel;
 import io.greenai.onnx.OnnxModel;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
+import io.greenai.onnx.graph.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -79,7 +80,7 @@ final class HeadGraph {
         if (pooling == Pooling.CLS) {
             String index = editor.addInitializer("pooling.cls_index", TensorProto.newBuilder()
                     .setDataType(TensorProto.DataType.INT64_VALUE).addInt64Data(0).build());
-            return editor.addNode("Gather", List.of(hidden, index), "pooling/cls", intAttr("axis", 1));
+            return editor.addNode("Gather", List.of(hidden, index), "pooling/cls", Attributes.ofInt("axis", 1));
         }
         if (!encoder.inputNames().contains("attention_mask")) {
             throw new UnsupportedModelException("mean pooling needs the attention mask, and model '" + encoder.name()
@@ -87,17 +88,17 @@ final class HeadGraph {
         }
         // mean = (mask [b,1,s] x hidden [b,s,h]) / (mask [b,1,s] x mask' [b,s,1]), all in MatMuls.
         String mask = editor.addNode("Cast", List.of("attention_mask"), "pooling/mask_float",
-                intAttr("to", TensorProto.DataType.FLOAT_VALUE));
-        String rowShape = editor.addInitializer("pooling.row_shape", longs(0, 1, -1));
+                Attributes.ofInt("to", TensorProto.DataType.FLOAT_VALUE));
+        String rowShape = editor.addInitializer("pooling.row_shape", Tensors.int64Vector(0, 1, -1));
         String row = editor.addNode("Reshape", List.of(mask, rowShape), "pooling/mask_row");
         String sum = editor.addNode("MatMul", List.of(row, hidden), "pooling/sum");
-        String column = editor.addNode("Transpose", List.of(row), "pooling/mask_column", intsAttr("perm", 0, 2, 1));
+        String column = editor.addNode("Transpose", List.of(row), "pooling/mask_column", Attributes.ofInts("perm", 0, 2, 1));
         String count = editor.addNode("MatMul", List.of(row, column), "pooling/count");
         String one = editor.addInitializer("pooling.one", TensorProto.newBuilder()
                 .setDataType(TensorProto.DataType.FLOAT_VALUE).addFloatData(1f).build());
         String safeCount = editor.addNode("Max", List.of(count, one), "pooling/count_at_least_one");
         String mean = editor.addNode("Div", List.of(sum, safeCount), "pooling/mean");
-        String flatShape = editor.addInitializer("pooling.flat_shape", longs(0, -1));
+        String flatShape = editor.addInitializer("pooling.flat_shape", Tensors.int64Vector(0, -1));
         return editor.addNode("Reshape", List.of(mean, flatShape), "pooling/mean_flat");
     }
 
@@ -110,27 +111,5 @@ final class HeadGraph {
         }
         return TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(rows).addDims(columns)
                 .setRawData(ByteString.copyFrom(buffer.array())).build();
-    }
-
-    private static TensorProto longs(long... values) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length);
-        for (long value : values) {
-            tensor.addInt64Data(value);
-        }
-        return tensor.build();
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto intsAttr(String name, long... values) {
-        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.INTS);
-        for (long value : values) {
-            attribute.addInts(value);
-        }
-        return attribute.build();
     }
 }

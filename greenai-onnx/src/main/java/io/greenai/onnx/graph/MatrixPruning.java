@@ -1,6 +1,5 @@
 package io.greenai.onnx.graph;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -153,16 +152,16 @@ public final class MatrixPruning {
                 mergeReshape(layer, queryFeatures.length, where);
             }
             case ORT_ATTENTION -> {
-                editor.setAttribute(anchor.getOutput(0), intAttribute("num_heads", keptHeads.length));
+                editor.setAttribute(anchor.getOutput(0), Attributes.ofInt("num_heads", keptHeads.length));
                 if (GraphView.attribute(anchor, "qkv_hidden_sizes").isPresent()) {
                     long width = queryFeatures.length;
-                    editor.setAttribute(anchor.getOutput(0), intsAttribute("qkv_hidden_sizes", width, width, width));
+                    editor.setAttribute(anchor.getOutput(0), Attributes.ofInts("qkv_hidden_sizes", width, width, width));
                 }
             }
             case ORT_MULTI_HEAD, ORT_GROUP_QUERY -> {
-                editor.setAttribute(anchor.getOutput(0), intAttribute("num_heads", keptHeads.length));
+                editor.setAttribute(anchor.getOutput(0), Attributes.ofInt("num_heads", keptHeads.length));
                 if (attention.kind() == AttentionKind.ORT_GROUP_QUERY) {
-                    editor.setAttribute(anchor.getOutput(0), intAttribute("kv_num_heads", keptGroups.length));
+                    editor.setAttribute(anchor.getOutput(0), Attributes.ofInt("kv_num_heads", keptGroups.length));
                 }
                 rewriteRotaryHeads(anchor, 0, keptHeads.length, where);
                 rewriteRotaryHeads(anchor, 1, keptGroups.length, where);
@@ -225,13 +224,13 @@ public final class MatrixPruning {
     /** Sets a Split's sizes, in its attribute (opset < 13) or its constant input. */
     private void rewriteSplit(NodeProto split, long[] sizes, String where) {
         if (GraphView.attribute(split, "split").isPresent()) {
-            editor.setAttribute(split.getOutput(0), intsAttribute("split", sizes));
+            editor.setAttribute(split.getOutput(0), Attributes.ofInts("split", sizes));
         } else if (split.getInputCount() > 1 && !split.getInput(1).isEmpty()) {
             if (!view.isConstant(split.getInput(1))) {
                 throw new UnsupportedModelException(where + ": the sizes of Split " + GraphView.describe(split)
                         + " are computed, not constant");
             }
-            editor.setInput(split.getOutput(0), 1, editor.addInitializer(split.getInput(1) + "/pruned", ints(sizes)));
+            editor.setInput(split.getOutput(0), 1, editor.addInitializer(split.getInput(1) + "/pruned", Tensors.int64Vector(sizes)));
         } else if (Arrays.stream(sizes).distinct().count() != 1) {
             throw new UnsupportedModelException(where + ": Split " + GraphView.describe(split)
                     + " splits evenly, but the pruned parts differ in width");
@@ -248,7 +247,7 @@ public final class MatrixPruning {
             }
             if (ProjectionMatcher.ROTARY_OPS.contains(producer.getOpType())) {
                 if (GraphView.intAttribute(producer, "num_heads", 0) > 0) {
-                    editor.setAttribute(producer.getOutput(0), intAttribute("num_heads", heads));
+                    editor.setAttribute(producer.getOutput(0), Attributes.ofInt("num_heads", heads));
                 }
             } else if (!LAYOUT.contains(producer.getOpType())) {
                 return;
@@ -283,11 +282,11 @@ public final class MatrixPruning {
                     + "' is added");
         }
         long[] heads = Arrays.stream(keptHeads).asLongStream().toArray();
-        String indices = editor.addInitializer(attention.scoreBias() + "/kept_heads", ints(heads));
+        String indices = editor.addInitializer(attention.scoreBias() + "/kept_heads", Tensors.int64Vector(heads));
         String sliced = editor.uniqueName(attention.scoreBias() + "/pruned");
         NodeProto gather = NodeProto.newBuilder().setOpType("Gather").setName(editor.uniqueName("greenai/prune/"
                 + sliced)).addInput(attention.scoreBias()).addInput(indices).addOutput(sliced)
-                .addAttribute(intAttribute("axis", 1)).build();
+                .addAttribute(Attributes.ofInt("axis", 1)).build();
         editor.insertBefore(gather, reader.getOutput(0));
         for (int i = 0; i < reader.getInputCount(); i++) {
             if (reader.getInput(i).equals(attention.scoreBias())) {
@@ -573,7 +572,7 @@ public final class MatrixPruning {
         }
         if (view.isConstant(shapeTensor)) {
             shape[position] = value;
-            editor.setInput(reshape.getOutput(0), 1, editor.addInitializer(shapeTensor + "/pruned", ints(shape)));
+            editor.setInput(reshape.getOutput(0), 1, editor.addInitializer(shapeTensor + "/pruned", Tensors.int64Vector(shape)));
             return;
         }
         NodeProto concat = view.producer(shapeTensor);
@@ -591,7 +590,7 @@ public final class MatrixPruning {
                 values = values.clone();
                 values[position - offset] = value;
                 TensorProto original = view.constant(part).orElseThrow();
-                TensorProto replacement = ints(values).toBuilder().clearDims().addAllDims(original.getDimsList())
+                TensorProto replacement = Tensors.int64Vector(values).toBuilder().clearDims().addAllDims(original.getDimsList())
                         .build();
                 editor.setInput(concat.getOutput(0), i, editor.addInitializer(part + "/pruned", replacement));
                 return;
@@ -644,28 +643,6 @@ public final class MatrixPruning {
     private static UnsupportedModelException unproven(NodeProto reshape, String where, String tensor) {
         return new UnsupportedModelException(where + ": cannot prove the head layout of Reshape "
                 + GraphView.describe(reshape) + ": its shape part '" + tensor + "' is not a constant");
-    }
-
-    private static TensorProto ints(long[] values) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length);
-        for (long value : values) {
-            tensor.addInt64Data(value);
-        }
-        return tensor.build();
-    }
-
-    private static AttributeProto intAttribute(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto intsAttribute(String name, long... values) {
-        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.INTS);
-        for (long value : values) {
-            attribute.addInts(value);
-        }
-        return attribute.build();
     }
 
     /**

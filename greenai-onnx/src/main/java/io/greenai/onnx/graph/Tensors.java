@@ -184,6 +184,21 @@ public final class Tensors {
     }
 
     /**
+     * A one-dimensional INT64 tensor, e.g. a shape or a list of indices, without a name.
+     *
+     * @param values the values, in order
+     * @return the tensor of shape {@code [values.length]}
+     */
+    public static TensorProto int64Vector(long... values) {
+        TensorProto.Builder tensor = TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length);
+        for (long value : values) {
+            tensor.addInt64Data(value);
+        }
+        return tensor.build();
+    }
+
+    /**
      * Widens an IEEE 754 half-precision bit pattern to a float (exact for every value).
      *
      * @param bits the float16 bits

@@ -3,6 +3,7 @@ package io.greenai.onnx.quant;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import java.util.ArrayList;
@@ -67,12 +68,12 @@ final class AttentionFusion {
                 keyMask = editor.uniqueName(input + "_int32");
                 nodes.add(Initializers.node("Cast", "", editor.uniqueName("greenai/attention/mask_int32"),
                         List.of(input), List.of(keyMask),
-                        Initializers.intAttribute("to", TensorProto.DataType.INT32_VALUE)));
+                        Attributes.ofInt("to", TensorProto.DataType.INT32_VALUE)));
             }
             nodes.add(Initializers.node("MultiHeadAttention", Quantizer.MS_DOMAIN,
                     editor.uniqueName("greenai/attention/" + core.last().getName()),
                     List.of(core.query(), core.key(), core.value(), "", keyMask), List.of(core.output()),
-                    Initializers.intAttribute("num_heads", core.heads()),
+                    Attributes.ofInt("num_heads", core.heads()),
                     AttributeProto.newBuilder().setName("scale").setType(AttributeProto.AttributeType.FLOAT)
                             .setF(core.scale()).build()));
             editor.replace(core.last(), nodes);

@@ -2,6 +2,7 @@ package io.greenai.onnx.quant;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.Tensors;
@@ -41,14 +42,14 @@ final class EmbeddingTables {
             String rowScalesHalf = editor.uniqueName(base + "/row_scales_fp16");
             editor.replace(gather, List.of(
                     Initializers.node("Gather", "", editor.uniqueName(base + "/gather_rows"),
-                            List.of(names[0], gather.getInput(1)), List.of(rows), Initializers.intAttribute("axis", 0)),
+                            List.of(names[0], gather.getInput(1)), List.of(rows), Attributes.ofInt("axis", 0)),
                     Initializers.node("Gather", "", editor.uniqueName(base + "/gather_scales"),
                             List.of(names[1], gather.getInput(1)), List.of(rowScalesHalf),
-                            Initializers.intAttribute("axis", 0)),
+                            Attributes.ofInt("axis", 0)),
                     Initializers.node("Cast", "", editor.uniqueName(base + "/widen_rows"), List.of(rows),
-                            List.of(widened), Initializers.intAttribute("to", TensorProto.DataType.FLOAT_VALUE)),
+                            List.of(widened), Attributes.ofInt("to", TensorProto.DataType.FLOAT_VALUE)),
                     Initializers.node("Cast", "", editor.uniqueName(base + "/widen_scales"), List.of(rowScalesHalf),
-                            List.of(rowScales), Initializers.intAttribute("to", TensorProto.DataType.FLOAT_VALUE)),
+                            List.of(rowScales), Attributes.ofInt("to", TensorProto.DataType.FLOAT_VALUE)),
                     Initializers.node("Mul", "", editor.uniqueName(base + "/scale_rows"), List.of(widened, rowScales),
                             gather.getOutputList())));
         }

@@ -3,6 +3,7 @@ package io.greenai.onnx.quant;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.Tensors;
@@ -230,7 +231,7 @@ final class Fp16Conversion {
 
     private NodeProto cast(String input, String output, int to) {
         return Initializers.node("Cast", "", editor.uniqueName("greenai/fp16/cast/" + output), List.of(input),
-                List.of(output), Initializers.intAttribute("to", to));
+                List.of(output), Attributes.ofInt("to", to));
     }
 
     private static TensorProto toHalf(TensorProto tensor, String name) {

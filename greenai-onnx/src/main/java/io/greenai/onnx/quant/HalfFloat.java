@@ -1,5 +1,7 @@
 package io.greenai.onnx.quant;
 
+import io.greenai.onnx.graph.Tensors;
+
 /**
  * IEEE 754 binary16 ("half", ONNX {@code FLOAT16}) conversion, bit by bit: Java 17 has no
  * {@code Float.floatToFloat16}. Rounding is to nearest, ties to even, as the hardware does it;
@@ -62,18 +64,7 @@ public final class HalfFloat {
      * @return the float
      */
     public static float toFloat(short half) {
-        int bits = half & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1f;
-        int mantissa = bits & 0x3ff;
-        if (exponent == 0) {
-            float magnitude = mantissa * 0x1p-24f;
-            return sign == 0 ? magnitude : -magnitude;
-        }
-        if (exponent == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f80_0000 | (mantissa << 13));
-        }
-        return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
+        return Tensors.halfToFloat(half);
     }
 
     /**

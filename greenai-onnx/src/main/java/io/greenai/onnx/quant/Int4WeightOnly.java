@@ -2,6 +2,7 @@ package io.greenai.onnx.quant;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,8 @@ final class Int4WeightOnly {
             inputs.add(bias);
         }
         return Initializers.node("MatMulNBits", Quantizer.MS_DOMAIN, base, inputs, List.of(linear.output()),
-                Initializers.intAttribute("K", k), Initializers.intAttribute("N", n),
-                Initializers.intAttribute("bits", 4), Initializers.intAttribute("block_size", blockSize),
-                Initializers.intAttribute("accuracy_level", accuracyLevel));
+                Attributes.ofInt("K", k), Attributes.ofInt("N", n),
+                Attributes.ofInt("bits", 4), Attributes.ofInt("block_size", blockSize),
+                Attributes.ofInt("accuracy_level", accuracyLevel));
     }
 }

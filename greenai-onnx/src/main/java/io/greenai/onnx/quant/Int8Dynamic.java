@@ -2,6 +2,7 @@ package io.greenai.onnx.quant;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ final class Int8Dynamic {
         }
         String cast = editor.uniqueName(name + "/input_float32");
         nodes.add(Initializers.node("Cast", "", editor.uniqueName(name + "/cast_input"), List.of(linear.input()),
-                List.of(cast), Initializers.intAttribute("to", TensorProto.DataType.FLOAT_VALUE)));
+                List.of(cast), Attributes.ofInt("to", TensorProto.DataType.FLOAT_VALUE)));
         return cast;
     }
 
@@ -103,7 +104,7 @@ final class Int8Dynamic {
     private void backToHalf(LinearNode linear, String name, String output, List<NodeProto> nodes) {
         if (linear.half()) {
             nodes.add(Initializers.node("Cast", "", editor.uniqueName(name + "/cast_output"), List.of(output),
-                    List.of(linear.output()), Initializers.intAttribute("to", TensorProto.DataType.FLOAT16_VALUE)));
+                    List.of(linear.output()), Attributes.ofInt("to", TensorProto.DataType.FLOAT16_VALUE)));
         }
     }
 

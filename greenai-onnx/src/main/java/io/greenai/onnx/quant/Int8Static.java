@@ -2,6 +2,7 @@ package io.greenai.onnx.quant;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ final class Int8Static {
             editor.addInitializer(Initializers.floats(scales, weight.scales(), n));
             editor.addInitializer(Initializers.bytes(zeros, TensorProto.DataType.INT8_VALUE, new byte[n], n));
             nodes.add(Initializers.node("DequantizeLinear", "", editor.uniqueName(base + "/dequantize_weight"),
-                    List.of(weightName, scales, zeros), List.of(dequantized), Initializers.intAttribute("axis", 1)));
+                    List.of(weightName, scales, zeros), List.of(dequantized), Attributes.ofInt("axis", 1)));
             nodes.add(Initializers.node("MatMul", "", editor.uniqueName(base + "/matmul"),
                     List.of(input, dequantized), List.of(productOut)));
         } else {

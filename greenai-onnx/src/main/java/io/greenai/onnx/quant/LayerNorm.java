@@ -2,6 +2,7 @@ package io.greenai.onnx.quant;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import java.util.ArrayList;
@@ -35,10 +36,10 @@ record LayerNorm(List<NodeProto> nodes, String input, String output, String scal
     NodeProto replacement(GraphEditor editor) {
         NodeProto first = nodes.get(0);
         return Initializers.node("LayerNormalization", "", editor.uniqueName(first.getName() + "/layer_norm"),
-                List.of(input, scale, shift), List.of(output), Initializers.intAttribute("axis", -1),
+                List.of(input, scale, shift), List.of(output), Attributes.ofInt("axis", -1),
                 AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
                         .setF(epsilon).build(),
-                Initializers.intAttribute("stash_type", 1));
+                Attributes.ofInt("stash_type", 1));
     }
 
     /** Finds every decomposed LayerNorm, each from its first ReduceMean; partial matches included. */

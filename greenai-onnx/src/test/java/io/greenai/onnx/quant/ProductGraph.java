@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.greenai.core.CompressionStep;
+import io.greenai.onnx.graph.Attributes;
 import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import java.nio.FloatBuffer;
@@ -66,7 +67,7 @@ final class ProductGraph {
         initializers.add(Initializers.floats(w, weightNk, n, k));
         initializers.add(Initializers.floats(b, bias, n));
         nodes.add(Initializers.node("Gemm", "", output + "/gemm", List.of("x", w, b), List.of(output),
-                Initializers.intAttribute("transB", 1)));
+                Attributes.ofInt("transB", 1)));
         outputs.add(floatInfo(output));
         return this;
     }
