@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,10 @@ import java.util.Set;
  * }</pre>
  */
 public final class OnnxModel implements CompressibleModel<OnnxModel> {
+
+    /** Integer element types in which quantizers store weights. */
+    private static final Set<Integer> WEIGHT_INTEGER_TYPES = Set.of(TensorProto.DataType.INT8_VALUE,
+            TensorProto.DataType.UINT8_VALUE, TensorProto.DataType.INT4_VALUE, TensorProto.DataType.UINT4_VALUE);
 
     private final ModelProto proto;
     private final String name;
@@ -315,14 +320,34 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
     }
 
     /**
-     * Counts the floating-point weights.
+     * Counts the weights, whatever their storage type: floating-point initializers, 8-bit integer
+     * initializers (quantized weights, their zero points) one per element, 4-bit types one per
+     * element, and the packed blocks of {@code com.microsoft.MatMulNBits} (input 1) as
+     * {@code 8 / bits} weights per byte. Integer initializers of other types (int64 shapes, indices)
+     * are not parameters. A quantized model therefore counts about as many parameters as its float
+     * original, plus its scales; its size in bytes is what shrinks.
      *
-     * @return the number of float parameters in the initializers
+     * @return the number of parameters in the initializers
      */
     public long parameterCount() {
-        return proto.getGraph().getInitializerList().stream().filter(Tensors::isFloatingPoint)
-                .mapToLong(Tensors::elementCount).sum();
+        Map<String, Long> packedBits = new HashMap<>();
+        for (NodeProto node : proto.getGraph().getNodeList()) {
+            if (node.getOpType().equals("MatMulNBits") && node.getInputCount() > 1) {
+                packedBits.put(node.getInput(1), GraphView.intAttribute(node, "bits", 4));
+            }
+        }
+        long count = 0;
+        for (TensorProto tensor : proto.getGraph().getInitializerList()) {
+            Long bits = packedBits.get(tensor.getName());
+            if (bits != null && bits > 0 && bits < 8) {
+                count += Tensors.elementCount(tensor) * (8 / bits);
+            } else if (Tensors.isFloatingPoint(tensor) || WEIGHT_INTEGER_TYPES.contains(tensor.getDataType())) {
+                count += Tensors.elementCount(tensor);
+            }
+        }
+        return count;
     }
+
 
     /**
      * Returns the size of the model when saved.

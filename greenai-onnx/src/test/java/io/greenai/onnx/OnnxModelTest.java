@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import io.greenai.core.Compressor;
 import io.greenai.core.ModelFormatException;
 import io.greenai.core.UnsupportedModelException;
+import io.greenai.onnx.graph.Attributes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,35 @@ class OnnxModelTest {
         assertThatThrownBy(() -> OnnxModel.of(broken, "broken"))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("'ghost'")
                 .hasMessageContaining(graph.getNode(5).getName());
+    }
+
+    @Test
+    void parameterCount_countsQuantizedWeightsOncePerWeightAndSkipsShapes() {
+        ModelProto proto = new TinyTransformer().build();
+        OnnxModel plain = OnnxModel.of(proto, "tiny");
+        var graph = proto.getGraph().toBuilder()
+                .addInitializer(raw("w_int8", TensorProto.DataType.INT8_VALUE, 24, 4, 6))
+                .addInitializer(raw("zero_point", TensorProto.DataType.UINT8_VALUE, 1))
+                .addInitializer(raw("shape", TensorProto.DataType.INT64_VALUE, 24, 3))
+                .addInitializer(raw("scales_fp16", TensorProto.DataType.FLOAT16_VALUE, 10, 5))
+                .addInitializer(raw("packed_b", TensorProto.DataType.UINT8_VALUE, 96, 6, 1, 16))
+                .addNode(NodeProto.newBuilder().setOpType("MatMulNBits").setDomain("com.microsoft").setName("nbits")
+                        .addInput(proto.getGraph().getInitializer(0).getName()).addInput("packed_b").addInput("scales_fp16")
+                        .addOutput("nbits_out").addAttribute(Attributes.ofInt("bits", 4)));
+        OnnxModel quantized = OnnxModel.of(proto.toBuilder().setGraph(graph).build(), "tiny-quantized");
+
+        // By hand: 4 x 6 int8 weights, one uint8 zero point, 5 float16 scales, and 6 x 16 bytes of
+        // 4-bit blocks holding two weights each; the int64 shape is no parameter.
+        assertThat(quantized.parameterCount() - plain.parameterCount()).isEqualTo(24 + 1 + 5 + 2 * 96);
+    }
+
+    private static TensorProto raw(String name, int type, int bytes, long... dims) {
+        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(type)
+                .setRawData(ByteString.copyFrom(new byte[bytes]));
+        for (long dim : dims) {
+            tensor.addDims(dim);
+        }
+        return tensor.build();
     }
 
     @Test

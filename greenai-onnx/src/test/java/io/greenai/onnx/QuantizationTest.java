@@ -122,6 +122,20 @@ class QuantizationTest {
     }
 
     @Test
+    void quantize_keepsParameterCountAndShrinksSize() {
+        OnnxModel model = model();
+
+        for (Precision precision : List.of(Precision.INT8, Precision.INT4)) {
+            OnnxModel quantized = Compressor.of(model).quantize(precision).build();
+
+            // Every weight is still there, now in 8 or 4 bits; the scales add a few percent at most.
+            assertThat(quantized.parameterCount()).as(precision.name())
+                    .isBetween(model.parameterCount(), model.parameterCount() * 21 / 20);
+            assertThat(quantized.sizeBytes()).as(precision.name()).isLessThan(model.sizeBytes() / 3);
+        }
+    }
+
+    @Test
     void quantize_int8StoresEmbeddingTableInt8PerRow() {
         OnnxModel model = model();
 
