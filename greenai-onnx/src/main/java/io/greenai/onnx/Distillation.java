@@ -8,6 +8,7 @@ import io.greenai.onnx.graph.GraphEditor;
 import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.LayerBlock;
 import io.greenai.onnx.graph.Projection;
+import io.greenai.onnx.graph.Tensors;
 import io.greenai.onnx.graph.TransformerDiscovery;
 import io.greenai.onnx.graph.TransformerStack;
 import io.greenai.onnx.graph.WeightMatrix;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * The residual sum is a plain {@code Add}'s output or, where ONNX Runtime fused the Add into a
  * {@code SkipLayerNormalization} or {@code SkipSimplifiedLayerNormalization}, that node's sum output
  * (output 3), which the probing graphs add to the node when the model does not output it. A
- * projection with its own bias is refit with an intercept; one without (LLaMA, T5) through the origin.
+ * projection with its own bias is refit with an intercept, and so is one whose bias ONNX Runtime
+ * folded into the skip norm it feeds (the intercept is added to that norm's bias); one without any
+ * (LLaMA, T5) is refit through the origin.
  * Float16 weights are written back as float16. A projection computed inside a fused node is left as it
  * is, with a log line.
  *
@@ -168,8 +171,12 @@ final class Distillation {
             return model;
         }
         rejectShared(graph, projection.weight(), node);
-        boolean intercept = projection.bias() != null;
-        if (intercept) {
+        // A projection without a bias of its own may have one in the fused skip norm it feeds (ONNX
+        // Runtime folds the bias Add into the norm): that bias is then the fit's intercept.
+        String normBias = projection.bias() == null && residual != null ? Taps.fusedNormBias(graph, projection) : null;
+        String bias = projection.bias() != null ? projection.bias() : normBias;
+        boolean intercept = bias != null;
+        if (projection.bias() != null) {
             rejectShared(graph, projection.bias(), node);
         }
         List<String> wanted = residual == null ? List.of(projection.input())
@@ -192,9 +199,19 @@ final class Distillation {
         RidgeRegression.Solution solution = intercept ? fit.solve(prior) : fit.solveThroughOrigin(prior);
         editor.replaceInitializer(sameType(WeightMatrix.fromInOut(projection.weight(), solution.weights(),
                 projection.transposed()), weight));
-        if (intercept) {
-            editor.replaceInitializer(sameType(WeightMatrix.vector(projection.bias(), solution.intercept()),
-                    editor.initializer(projection.bias())));
+        if (normBias != null) {
+            // The residual sum already holds the old bias (it is part of what the fit subtracted), so the
+            // intercept comes on top of it.
+            TensorProto old = editor.initializer(normBias);
+            float[] values = Tensors.toFloatsWidened(old);
+            double[] shifted = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                shifted[i] = values[i] + solution.intercept()[i];
+            }
+            editor.replaceInitializer(sameType(WeightMatrix.vector(normBias, shifted), old));
+        } else if (intercept) {
+            editor.replaceInitializer(sameType(WeightMatrix.vector(bias, solution.intercept()),
+                    editor.initializer(bias)));
         }
         return model.derive(editor.build());
     }
@@ -232,7 +249,7 @@ final class Distillation {
                     + TensorProto.DataType.forNumber(original.getDataType())
                     + "; distillation refits FLOAT and FLOAT16 weights");
         }
-        float[] values = io.greenai.onnx.graph.Tensors.toFloats(fitted);
+        float[] values = Tensors.toFloats(fitted);
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 2)
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
@@ -342,6 +359,33 @@ final class Distillation {
                 current = users.get(0).getOutput(0);
             }
             throw new UnsupportedModelException(where + ": no residual Add or fused skip norm reads '" + tensor + "'");
+        }
+
+        /**
+         * The bias a fused skip norm adds to a projection's output (input 4 of
+         * {@code SkipLayerNormalization}, input 3 of {@code SkipSimplifiedLayerNormalization}), when it
+         * is an initializer as wide as the projection that only that norm reads; otherwise null.
+         */
+        static String fusedNormBias(GraphView graph, Projection projection) {
+            String current = projection.output();
+            for (int hops = 0; hops < 3; hops++) {
+                List<NodeProto> users = graph.consumers(current);
+                for (NodeProto user : users) {
+                    if (SKIP_NORMS.contains(user.getOpType())
+                            && (user.getInput(0).equals(current) || user.getInput(1).equals(current))) {
+                        String bias = GraphView.input(user, user.getOpType().equals("SkipLayerNormalization") ? 4 : 3);
+                        TensorProto tensor = bias.isEmpty() ? null : graph.initializer(bias);
+                        boolean own = tensor != null && graph.consumers(bias).size() == 1
+                                && Tensors.elementCount(tensor) == projection.outFeatures();
+                        return own ? bias : null;
+                    }
+                }
+                if (users.size() != 1 || !SHAPE_ONLY.contains(users.get(0).getOpType())) {
+                    return null;
+                }
+                current = users.get(0).getOutput(0);
+            }
+            return null;
         }
 
         /** A fused skip norm's residual sum: its output 3, or the name a probing graph gives it. */

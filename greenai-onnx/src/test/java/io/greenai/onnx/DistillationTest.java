@@ -2,6 +2,7 @@ package io.greenai.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -104,6 +105,48 @@ class DistillationTest {
         double after = meanSquaredError(distilled, teacher, batches);
         assertThat(after).isLessThan(0.5 * before);
         assertThat(distilled.metadata().get("greenai.plan")).contains("distill");
+    }
+
+    @Test
+    void skipLayerNormFixtureComputesWhatThePlainFixtureComputes() {
+        OnnxModel plain = OnnxModel.of(new TinyTransformer().hidden(16, 4, 32).build(), "plain");
+        OnnxModel fused = OnnxModel.of(new TinyTransformer().hidden(16, 4, 32).skipLayerNorm().build(), "fused");
+
+        assertThat(fused.proto().getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("SkipLayerNormalization"))
+                .hasSize(8);
+        for (Map<String, long[][]> batch : calibration().subList(0, 3)) {
+            float[] expected = Runs.run(plain, batch).get("last_hidden_state").data();
+            float[] actual = Runs.run(fused, batch).get("last_hidden_state").data();
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).isCloseTo(expected[i], offset(1e-4f));
+            }
+        }
+    }
+
+    @Test
+    void distillFrom_postNormSkipLayerNormGraphRefitsAsThePlainGraphDoes() {
+        OnnxModel plainTeacher = OnnxModel.of(new TinyTransformer().hidden(16, 4, 32).build(), "plain");
+        OnnxModel teacher = OnnxModel.of(new TinyTransformer().hidden(16, 4, 32).skipLayerNorm().build(), "fused");
+        byte[] original = teacher.proto().toByteArray();
+        List<Map<String, long[][]>> batches = calibration();
+
+        OnnxModel removed = Compressor.of(teacher).removeLayersAt(1, 2).build();
+        OnnxModel distilled = Compressor.of(teacher).removeLayersAt(1, 2).calibrateWithInputs(batches)
+                .distillFrom(teacher).build();
+        OnnxModel plainDistilled = Compressor.of(plainTeacher).removeLayersAt(1, 2).calibrateWithInputs(batches)
+                .distillFrom(plainTeacher).build();
+
+        // The oracle is the teacher in ONNX Runtime: the error to it at least halves, as in the plain graph.
+        double before = meanSquaredError(removed, teacher, batches);
+        double after = meanSquaredError(distilled, teacher, batches);
+        assertThat(after).isLessThan(0.5 * before);
+        // The fused layer's residual sums hold the projection bias inside the norm; refit through them,
+        // the student computes what the plain graph's refit student computes.
+        assertThat(meanSquaredError(distilled, plainDistilled, batches)).isLessThan(1e-3 * after);
+        assertThat(distilled.proto().getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("SkipLayerNormalization"))
+                .hasSize(4).allMatch(n -> n.getOutputCount() == 1);
+        assertThat(distilled.outputNames()).containsExactly("last_hidden_state");
+        assertThat(teacher.proto().toByteArray()).as("the teacher is unchanged").isEqualTo(original);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static io.greenai.onnx.FixtureGraphs.intsAttr;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.List;
@@ -35,6 +36,7 @@ final class TinyTransformer {
     private int ffn = 16;
     private boolean preNorm;
     private boolean fusedLayerNorm;
+    private boolean skipLayerNorm;
     private int[] layerSeeds = {0, 1, 2, 3};
 
     private final FixtureGraphs graph = new FixtureGraphs();
@@ -53,6 +55,17 @@ final class TinyTransformer {
 
     TinyTransformer fusedLayerNorm() {
         this.fusedLayerNorm = true;
+        return this;
+    }
+
+    /**
+     * Post-norm layers as ONNX Runtime's optimizer leaves them: each residual Add and the LayerNorm
+     * after it are one {@code com.microsoft.SkipLayerNormalization}, which also adds the bias of the
+     * projection before it (the projection is then a bare MatMul). The weights and the function are
+     * those of the plain fixture.
+     */
+    TinyTransformer skipLayerNorm() {
+        this.skipLayerNorm = true;
         return this;
     }
 
@@ -101,7 +114,12 @@ final class TinyTransformer {
                 .addOutput(valueInfo("last_hidden_state", TensorProto.DataType.FLOAT_VALUE, "batch", "sequence",
                         String.valueOf(hidden)))
                 .build();
-        return FixtureGraphs.model().setGraph(proto).build();
+        ModelProto.Builder model = FixtureGraphs.model().setGraph(proto);
+        if (skipLayerNorm) {
+            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft")
+                    .setVersion(1));
+        }
+        return model.build();
     }
 
     private String layer(int i, Random random, String input, String output) {
@@ -126,6 +144,9 @@ final class TinyTransformer {
         graph.node("Transpose", List.of(p + "context"), p + "context/t", intsAttr("perm", 0, 2, 1, 3));
         graph.node("Reshape", List.of(p + "context/t", graph.ints(p + "merge_shape", 0, 0, hidden)),
                 p + "context/merged");
+        if (skipLayerNorm && !preNorm) {
+            return fusedPostNormTail(p, random, input, output);
+        }
         String attention = linear(p + "context/merged", hidden, hidden, random, p + "attention_output");
         graph.node("Add", List.of(attention, input), p + "residual1");
         String mid = preNorm ? p + "residual1" : layerNorm(p + "residual1", random, p + "norm1");
@@ -139,6 +160,34 @@ final class TinyTransformer {
         }
         graph.node("Add", List.of(down, mid), p + "residual2");
         return layerNorm(p + "residual2", random, output, p + "norm2");
+    }
+
+    /** The attention output and feed-forward block of a post-norm layer with SkipLayerNormalizations. */
+    private String fusedPostNormTail(String p, Random random, String input, String output) {
+        String attentionBias = bareLinear(p + "context/merged", hidden, hidden, random, p + "attention_output");
+        String mid = skipNorm(p + "attention_output/matmul", input, attentionBias, random, p + "norm1/out",
+                p + "norm1");
+        String up = linear(mid, hidden, ffn, random, p + "ffn/up");
+        String gelu = gelu(up, p + "ffn/gelu");
+        String downBias = bareLinear(gelu, ffn, hidden, random, p + "ffn/down");
+        return skipNorm(p + "ffn/down/matmul", mid, downBias, random, output, p + "norm2");
+    }
+
+    /** A MatMul whose bias (returned) is drawn as {@link #linear} draws it but added elsewhere. */
+    private String bareLinear(String input, int in, int out, Random random, String name) {
+        String weight = graph.init(name + ".weight", floats(random, in * out, (float) (1 / Math.sqrt(in))), in, out);
+        String bias = graph.init(name + ".bias", floats(random, out, 0.1f), out);
+        graph.node("MatMul", List.of(input, weight), name + "/matmul");
+        return bias;
+    }
+
+    /** LayerNorm(x + skip + bias) as one SkipLayerNormalization, scale and shift drawn as {@link #layerNorm} draws them. */
+    private String skipNorm(String x, String skip, String bias, Random random, String output, String name) {
+        String gamma = graph.normWeight(name + ".weight", random, hidden);
+        String beta = graph.init(name + ".bias", floats(random, hidden, 0.1f), hidden);
+        graph.microsoftNode("SkipLayerNormalization", List.of(x, skip, gamma, beta, bias), output,
+                floatAttr("epsilon", 1e-5f));
+        return output;
     }
 
     private String linear(String input, int in, int out, Random random, String name) {
