@@ -46,14 +46,17 @@ import org.slf4j.LoggerFactory;
  * is, with a log line.
  *
  * <p>Because each layer is fit on the inputs that the already-refit layers below produce, the fit
- * absorbs what removed layers and pruned heads and neurons contributed. A classifier head with a bias
- * that produces a graph output is refit to the teacher's output last. Activations come from ONNX
+ * absorbs what removed layers and pruned heads and neurons contributed. An output head (a classifier's,
+ * or a language model's when its weight is not tied to the embeddings) is refit to the teacher's
+ * output last. Activations come from ONNX
  * Runtime (intermediate tensors exposed as outputs, graphs cut after them) and stream into Gram
  * matrices, so memory stays bounded.
  */
 final class Distillation {
 
     private static final Logger LOG = LoggerFactory.getLogger(Distillation.class);
+    /** Largest head refit, in fitted values ((inputs + 1) x outputs): 32M doubles, 256 MB. */
+    private static final long MAX_HEAD_CELLS = 32L << 20;
     private final List<Map<String, long[][]>> batches;
     /** Ridge penalty relative to the mean diagonal of X'X, pulling the weights towards their current values. */
     private final double ridge;
@@ -427,13 +430,29 @@ final class Distillation {
         return values;
     }
 
-    /** Refits every constant-weight projection that produces a graph output to the teacher's output. */
+    /**
+     * Refits every constant-weight projection that produces a graph output to the teacher's output: a
+     * classifier head or a language-model head, with an intercept where it has a bias and through the
+     * origin where it has none. A head that shares its weight with another node (a language-model head
+     * tied to the token embeddings) is left as it is, as is one whose fit would not fit in memory.
+     */
     private OnnxModel refitHeads(OnnxModel student, OnnxModel teacher) {
         OnnxModel current = student;
         GraphView view = new GraphView(student.proto().getGraph());
         for (String output : student.outputNames()) {
             Projection head = TransformerDiscovery.projectionProducing(view, output);
-            if (head == null || head.bias() == null) {
+            if (head == null) {
+                continue;
+            }
+            if (view.consumers(head.weight()).size() > 1) {
+                LOG.info("{}: output head '{}' shares its weight '{}' with other nodes (tied embeddings); it is not "
+                        + "refit", student.name(), head.node(), head.weight());
+                continue;
+            }
+            long cells = (head.inFeatures() + 1L) * head.outFeatures();
+            if (cells > MAX_HEAD_CELLS) {
+                LOG.info("{}: output head '{}' ({} x {}) is too large to refit in memory; it is not refit",
+                        student.name(), head.node(), head.inFeatures(), head.outFeatures());
                 continue;
             }
             List<FloatTensor[]> targets = collect(teacher, List.of(output));

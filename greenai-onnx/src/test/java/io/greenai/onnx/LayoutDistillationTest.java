@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.greenai.core.Compressor;
+import io.greenai.onnx.graph.GraphView;
 import io.greenai.onnx.graph.LayerBlock;
+import io.greenai.onnx.graph.TransformerDiscovery;
 import io.greenai.onnx.runtime.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,13 +132,39 @@ class LayoutDistillationTest {
         OnnxModel student = run.student();
         OnnxModel distilled = run.distilled();
         LayerBlock kept = distilled.transformerStack().layers().get(0);
-        for (String weight : List.of(kept.attentionOutput().weight(), kept.ffnDown().weight())) {
+        // The language-model head has no bias and its own weight: it is refit through the origin too.
+        String head = lmHead(distilled);
+        for (String weight : List.of(kept.attentionOutput().weight(), kept.ffnDown().weight(), head)) {
             TensorProto refit = initializer(distilled, weight);
             assertThat(refit.getDataType()).as(weight).isEqualTo(TensorProto.DataType.FLOAT16_VALUE);
             assertThat(refit.getDimsList()).isEqualTo(initializer(model, weight).getDimsList());
             assertThat(refit.getRawData()).as(weight + " was refit").isNotEqualTo(initializer(student, weight)
                     .getRawData());
         }
+    }
+
+    @Test
+    void distillFrom_leavesAHeadThatSharesItsWeightAsItIs() {
+        OnnxModel plain = OnnxModel.load(Runs.shared("models/tiny-llama-fp16/model.onnx"));
+        String head = lmHead(plain);
+        // A second reader of the head's weight stands for tied embeddings: refitting it would change that reader.
+        OnnxModel model = plain.edited(editor -> editor.addOutput(editor.addNode("Shape", List.of(head), "tied_reader"),
+                TensorProto.DataType.INT64_VALUE));
+        List<Map<String, long[][]>> calibration = tokenBatches(8, 2, 6, 32000, 33);
+
+        OnnxModel student = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(1).build();
+        OnnxModel distilled = Compressor.of(model).calibrateWithInputs(calibration).removeLayers(1)
+                .distillFrom(model).build();
+
+        assertThat(initializer(distilled, head).getRawData()).isEqualTo(initializer(student, head).getRawData());
+        LayerBlock kept = distilled.transformerStack().layers().get(0);
+        assertThat(initializer(distilled, kept.ffnDown().weight()).getRawData())
+                .isNotEqualTo(initializer(student, kept.ffnDown().weight()).getRawData());
+    }
+
+    /** The weight of the projection that produces {@code logits}. */
+    private static String lmHead(OnnxModel model) {
+        return TransformerDiscovery.projectionProducing(new GraphView(model.proto().getGraph()), "logits").weight();
     }
 
     // --- T5-layout encoder-decoder ---
