@@ -112,8 +112,8 @@ class DistillationTest {
         OnnxModel plain = OnnxModel.of(new TinyTransformer().hidden(16, 4, 32).build(), "plain");
         OnnxModel fused = OnnxModel.of(new TinyTransformer().hidden(16, 4, 32).skipLayerNorm().build(), "fused");
 
-        assertThat(fused.proto().getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("SkipLayerNormalization"))
-                .hasSize(8);
+        assertThat(fused.proto().getGraph().getNodeList())
+                .filteredOn(n -> n.getOpType().equals("SkipLayerNormalization")).hasSize(8);
         for (Map<String, long[][]> batch : calibration().subList(0, 3)) {
             float[] expected = Runs.run(plain, batch).get("last_hidden_state").data();
             float[] actual = Runs.run(fused, batch).get("last_hidden_state").data();
@@ -143,8 +143,9 @@ class DistillationTest {
         // The fused layer's residual sums hold the projection bias inside the norm; refit through them,
         // the student computes what the plain graph's refit student computes.
         assertThat(meanSquaredError(distilled, plainDistilled, batches)).isLessThan(1e-3 * after);
-        assertThat(distilled.proto().getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("SkipLayerNormalization"))
-                .hasSize(4).allMatch(n -> n.getOutputCount() == 1);
+        assertThat(distilled.proto().getGraph().getNodeList())
+                .filteredOn(n -> n.getOpType().equals("SkipLayerNormalization")).hasSize(4)
+                .allMatch(n -> n.getOutputCount() == 1);
         assertThat(distilled.outputNames()).containsExactly("last_hidden_state");
         assertThat(teacher.proto().toByteArray()).as("the teacher is unchanged").isEqualTo(original);
     }

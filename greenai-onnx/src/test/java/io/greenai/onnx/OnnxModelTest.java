@@ -104,7 +104,8 @@ class OnnxModelTest {
                 .addInitializer(raw("scales_fp16", TensorProto.DataType.FLOAT16_VALUE, 10, 5))
                 .addInitializer(raw("packed_b", TensorProto.DataType.UINT8_VALUE, 96, 6, 1, 16))
                 .addNode(NodeProto.newBuilder().setOpType("MatMulNBits").setDomain("com.microsoft").setName("nbits")
-                        .addInput(proto.getGraph().getInitializer(0).getName()).addInput("packed_b").addInput("scales_fp16")
+                        .addInput(proto.getGraph().getInitializer(0).getName()).addInput("packed_b")
+                        .addInput("scales_fp16")
                         .addOutput("nbits_out").addAttribute(Attributes.ofInt("bits", 4)));
         OnnxModel quantized = OnnxModel.of(proto.toBuilder().setGraph(graph).build(), "tiny-quantized");
 

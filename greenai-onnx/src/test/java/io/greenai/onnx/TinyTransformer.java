@@ -181,7 +181,7 @@ final class TinyTransformer {
         return bias;
     }
 
-    /** LayerNorm(x + skip + bias) as one SkipLayerNormalization, scale and shift drawn as {@link #layerNorm} draws them. */
+    /** LayerNorm(x + skip + bias) as one SkipLayerNormalization; scale and shift drawn as in {@link #layerNorm}. */
     private String skipNorm(String x, String skip, String bias, Random random, String output, String name) {
         String gamma = graph.normWeight(name + ".weight", random, hidden);
         String beta = graph.init(name + ".bias", floats(random, hidden, 0.1f), hidden);
