@@ -177,8 +177,7 @@ final class Distillation {
         // A projection without a bias of its own may have one in the fused skip norm it feeds (ONNX
         // Runtime folds the bias Add into the norm): that bias is then the fit's intercept.
         String normBias = projection.bias() == null && residual != null ? Taps.fusedNormBias(graph, projection) : null;
-        String bias = projection.bias() != null ? projection.bias() : normBias;
-        boolean intercept = bias != null;
+        boolean intercept = projection.bias() != null || normBias != null;
         if (projection.bias() != null) {
             rejectShared(graph, projection.bias(), node);
         }
@@ -213,8 +212,8 @@ final class Distillation {
             }
             editor.replaceInitializer(sameType(WeightMatrix.vector(normBias, shifted), old));
         } else if (intercept) {
-            editor.replaceInitializer(sameType(WeightMatrix.vector(bias, solution.intercept()),
-                    editor.initializer(bias)));
+            editor.replaceInitializer(sameType(WeightMatrix.vector(projection.bias(), solution.intercept()),
+                    editor.initializer(projection.bias())));
         }
         return model.derive(editor.build());
     }
@@ -343,44 +342,30 @@ final class Distillation {
          * another shape, with the same values in the same order.
          */
         private static String residualSum(GraphView graph, String tensor, String where) {
+            NodeProto node = residualNode(graph, tensor);
+            if (node == null) {
+                throw new UnsupportedModelException(where + ": no residual Add or fused skip norm reads '" + tensor
+                        + "'");
+            }
+            return SKIP_NORMS.contains(node.getOpType()) ? sumOf(node) : node.getOutput(0);
+        }
+
+        /**
+         * The residual {@code Add} or fused skip norm that reads a tensor, directly or through
+         * shape-only nodes; null if none does.
+         */
+        private static NodeProto residualNode(GraphView graph, String tensor) {
             String current = tensor;
             for (int hops = 0; hops < 3; hops++) {
                 List<NodeProto> users = graph.consumers(current);
                 for (NodeProto user : users) {
                     if (user.getOpType().equals("Add") && user.getInputCount() == 2
                             && !graph.isConstant(otherInput(user, current))) {
-                        return user.getOutput(0);
+                        return user;
                     }
                     if (SKIP_NORMS.contains(user.getOpType()) && user.getInputCount() >= 2
                             && (user.getInput(0).equals(current) || user.getInput(1).equals(current))) {
-                        return sumOf(user);
-                    }
-                }
-                if (users.size() != 1 || !SHAPE_ONLY.contains(users.get(0).getOpType())) {
-                    break;
-                }
-                current = users.get(0).getOutput(0);
-            }
-            throw new UnsupportedModelException(where + ": no residual Add or fused skip norm reads '" + tensor + "'");
-        }
-
-        /**
-         * The bias a fused skip norm adds to a projection's output (input 4 of
-         * {@code SkipLayerNormalization}, input 3 of {@code SkipSimplifiedLayerNormalization}), when it
-         * is an initializer as wide as the projection that only that norm reads; otherwise null.
-         */
-        static String fusedNormBias(GraphView graph, Projection projection) {
-            String current = projection.output();
-            for (int hops = 0; hops < 3; hops++) {
-                List<NodeProto> users = graph.consumers(current);
-                for (NodeProto user : users) {
-                    if (SKIP_NORMS.contains(user.getOpType())
-                            && (user.getInput(0).equals(current) || user.getInput(1).equals(current))) {
-                        String bias = GraphView.input(user, user.getOpType().equals("SkipLayerNormalization") ? 4 : 3);
-                        TensorProto tensor = bias.isEmpty() ? null : graph.initializer(bias);
-                        boolean own = tensor != null && graph.consumers(bias).size() == 1
-                                && Tensors.elementCount(tensor) == projection.outFeatures();
-                        return own ? bias : null;
+                        return user;
                     }
                 }
                 if (users.size() != 1 || !SHAPE_ONLY.contains(users.get(0).getOpType())) {
@@ -389,6 +374,23 @@ final class Distillation {
                 current = users.get(0).getOutput(0);
             }
             return null;
+        }
+
+        /**
+         * The bias that the fused skip norm fed by a projection adds to its output (input 4 of
+         * {@code SkipLayerNormalization}, input 3 of {@code SkipSimplifiedLayerNormalization}), when it
+         * is an initializer as wide as the projection that only that norm reads; otherwise null.
+         */
+        static String fusedNormBias(GraphView graph, Projection projection) {
+            NodeProto norm = residualNode(graph, projection.output());
+            if (norm == null || !SKIP_NORMS.contains(norm.getOpType())) {
+                return null;
+            }
+            String bias = GraphView.input(norm, norm.getOpType().equals("SkipLayerNormalization") ? 4 : 3);
+            TensorProto tensor = bias.isEmpty() ? null : graph.initializer(bias);
+            boolean own = tensor != null && graph.consumers(bias).size() == 1
+                    && Tensors.elementCount(tensor) == projection.outFeatures();
+            return own ? bias : null;
         }
 
         /** A fused skip norm's residual sum: its output 3, or the name a probing graph gives it. */

@@ -348,7 +348,6 @@ public final class OnnxModel implements CompressibleModel<OnnxModel> {
         return count;
     }
 
-
     /**
      * Returns the size of the model when saved.
      *

@@ -153,17 +153,7 @@ class DistillationTest {
     @Test
     void distillFrom_rejectsTeacherWithOtherInputsNamingThem() {
         ModelProto proto = new TinyTransformer().build();
-        var graph = proto.getGraph().toBuilder();
-        graph.setInput(1, graph.getInput(1).toBuilder().setName("mask"));
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            var node = graph.getNode(i);
-            for (int j = 0; j < node.getInputCount(); j++) {
-                if (node.getInput(j).equals("attention_mask")) {
-                    graph.setNode(i, node.toBuilder().setInput(j, "mask"));
-                }
-            }
-        }
-        OnnxModel other = OnnxModel.of(proto.toBuilder().setGraph(graph).build(), "other");
+        OnnxModel other = OnnxModel.of(HandEdits.rename(proto, "attention_mask", "mask"), "other");
         OnnxModel model = OnnxModel.of(proto, "tiny");
 
         assertThatThrownBy(() -> Compressor.of(model).removeLayers(1).calibrateWithInputs(calibration())
@@ -187,17 +177,9 @@ class DistillationTest {
     void distillFrom_refusesAWeightThatTwoLayersShareNamingIt() {
         // Layer 1's down projection reads layer 0's weight (tied weights): refitting it for layer 0
         // would change layer 1 too, so distillation refuses rather than produce a wrong model.
-        ModelProto proto = new TinyTransformer().build();
-        var graph = proto.getGraph().toBuilder();
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            var node = graph.getNode(i);
-            for (int j = 0; j < node.getInputCount(); j++) {
-                if (node.getInput(j).equals("layer1/ffn/down.weight")) {
-                    graph.setNode(i, node.toBuilder().setInput(j, "layer0/ffn/down.weight"));
-                }
-            }
-        }
-        OnnxModel tied = OnnxModel.of(proto.toBuilder().setGraph(graph).build(), "tied");
+        ModelProto proto = HandEdits.readInstead(new TinyTransformer().build(), "layer1/ffn/down.weight",
+                "layer0/ffn/down.weight");
+        OnnxModel tied = OnnxModel.of(proto, "tied");
 
         assertThatThrownBy(() -> Compressor.of(tied).removeLayersAt(3).calibrateWithInputs(calibration())
                 .distillFrom(tied).build())
