@@ -1,6 +1,7 @@
 package io.greenai.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenai.core.eval.EvaluationReport;
 import io.greenai.core.eval.VariantResult;
@@ -67,5 +68,23 @@ class QuickStartIT {
         // Run through Maven the working folder is examples/: "src" exists there, "examples/src" only one up.
         assertThat(QuickStart.resolve(Path.of("examples", "src"))).isEqualTo(Path.of("..", "examples", "src").normalize());
         assertThat(QuickStart.resolve(Path.of("src"))).isEqualTo(Path.of("src"));
+    }
+
+    @Test
+    void parse_trainAllTakesTheWholeTrainingPart() {
+        assertThat(QuickStart.Options.parse("--train", "all").trainExamples()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(QuickStart.Options.parse("--train", "250").trainExamples()).isEqualTo(250);
+    }
+
+    @Test
+    void parse_badNumberNamesTheArgumentAndTheValue() {
+        assertThatThrownBy(() -> QuickStart.Options.parse("--remove", "six"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--remove")
+                .hasMessageContaining("'six'");
+        assertThatThrownBy(() -> QuickStart.Options.parse("--prune", "half"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--prune")
+                .hasMessageContaining("'half'");
     }
 }
