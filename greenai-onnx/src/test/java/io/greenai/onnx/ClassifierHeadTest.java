@@ -186,6 +186,45 @@ class ClassifierHeadTest {
     }
 
     @Test
+    void int8_leavesTheHeadInFloatAndRefitFindsTheOptimumOnTheQuantizedFeatures() throws IOException {
+        Path tokenizer = TinyTokenizer.write(dir);
+        OnnxModel encoder = OnnxModel.load(OnnxModel.of(new TinyTransformer().build(), "tiny").save(dir.resolve(
+                "tiny.onnx")), tokenizer);
+        LinearModel original = randomHead(8, 2, 11);
+        OnnxModel classifier = ClassifierHead.of(original, Pooling.MEAN, List.of("negative", "positive"))
+                .attachTo(encoder);
+
+        OnnxModel int8 = io.greenai.core.Compressor.of(classifier).quantize(io.greenai.core.Precision.INT8).build();
+
+        GraphView view = new GraphView(int8.proto().getGraph());
+        assertThat(view.nodes()).anyMatch(n -> n.getOpType().equals("DynamicQuantizeMatMul"));
+        var weight = WeightMatrix.of(view.initializer("classifier.weight"), false);
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                assertThat(weight.get(i, j)).isEqualTo((float) original.weights()[i][j]);
+            }
+        }
+        assertThat(ClassifierHead.hasRefittableHead(int8)).isTrue();
+        // The oracle: the logistic optimum on the features of the encoder quantized on its own.
+        OnnxModel int8Encoder = io.greenai.core.Compressor.of(encoder).quantize(io.greenai.core.Precision.INT8)
+                .build();
+        Dataset train = tinyReviews();
+        // One text per batch: dynamic INT8 scales its activations per batch, as the oracle's single runs do.
+        OnnxModel refit = ClassifierHead.refit(int8, train, HeadOptions.builder().penalty(0.5).batchSize(1).build(),
+                Progress.none());
+        var refitWeight = WeightMatrix.of(new GraphView(refit.proto().getGraph()).initializer("classifier.weight"),
+                false);
+        double[][] w = new double[8][2];
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                w[i][j] = refitWeight.get(i, j);
+            }
+        }
+        float[] b = Tensors.toFloats(new GraphView(refit.proto().getGraph()).initializer("classifier.bias"));
+        assertLogisticOptimum(int8Encoder, train, new LinearModel(w, new double[] {b[0], b[1]}), 0.5);
+    }
+
+    @Test
     void refit_rejectsAModelWhoseOutputIsNoLinearHeadNamingTheOutput() {
         OnnxModel encoder = OnnxModel.of(new TinyTransformer().build(), "tiny");
 

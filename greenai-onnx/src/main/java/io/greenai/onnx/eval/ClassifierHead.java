@@ -122,7 +122,8 @@ public final class ClassifierHead {
      * weights and bias change; the rest of the graph and the input model are unchanged.
      *
      * @param classifier a classifier ending in a float linear head, e.g. one made by {@link #attachTo}
-     *     and then compressed (before quantization: a quantized head is not refit)
+     *     and then compressed; INT8 and INT4 leave such a head in float, so a quantized classifier can be
+     *     refit too
      * @param train labeled texts, the same the original head was fit on
      * @param options solver and penalty (pooling is already in the graph and is ignored), tokens and
      *     batch size

@@ -51,6 +51,9 @@ public final class Quantizer {
     /** The operator domain of ONNX Runtime's contrib operators. */
     static final String MS_DOMAIN = "com.microsoft";
 
+    /** Graph-output products with at most this many columns are classifier heads and stay float. */
+    static final int MAX_HEAD_CLASSES = 16;
+
     /** Operators that only quantized graphs contain. */
     private static final Set<String> QUANTIZED_OPS = Set.of("MatMulInteger", "ConvInteger", "DynamicQuantizeLinear",
             "QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "QLinearConv", "DynamicQuantizeMatMul",
@@ -102,6 +105,28 @@ public final class Quantizer {
     }
 
     /** The first product with a float16 weight, or null if the graph has none. */
+    /**
+     * Leaves a classification head in float: a product that writes a graph output, has at most
+     * {@value #MAX_HEAD_CLASSES} columns, reads an input no other product reads (the pooled vector),
+     * while other products remain to quantize (a graph made only of such products is quantized whole). It costs next to nothing in float,
+     * its error would go straight into the scores, and a float head can be fit again on the quantized
+     * model's features ({@code ClassifierHead.refit}). Language-model heads are wider and are quantized.
+     */
+    private static List<LinearNode> withoutClassifierHeads(GraphView view, String source, List<LinearNode> linears) {
+        List<LinearNode> kept = new ArrayList<>();
+        for (LinearNode linear : linears) {
+            boolean head = linears.size() > 1 && view.isGraphOutput(linear.output()) && linear.n() <= MAX_HEAD_CLASSES
+                    && linears.stream().filter(other -> other.input().equals(linear.input())).count() == 1;
+            if (head) {
+                LOG.info("{}: classifier head {} ({} x {}) stays in float", source, linear.describe(), linear.k(),
+                        linear.n());
+            } else {
+                kept.add(linear);
+            }
+        }
+        return kept.isEmpty() ? linears : kept;
+    }
+
     private static LinearNode firstHalf(List<LinearNode> linears) {
         return linears.stream().filter(LinearNode::half).findFirst().orElse(null);
     }
@@ -135,10 +160,10 @@ public final class Quantizer {
     public static void quantize(GraphEditor editor, GraphView view, String source, CompressionStep.Quantize step,
             Map<String, ActivationRange> ranges) {
         rejectQuantized(view, source);
-        List<LinearNode> linears = LinearNode.find(view);
+        List<LinearNode> linears = withoutClassifierHeads(view, source, LinearNode.find(view));
         if (linears.isEmpty()) {
             throw new UnsupportedModelException("model '" + source + "' has no MatMul or Gemm with a constant float32 "
-                    + "or float16 weight: nothing to quantize");
+                    + "or float16 weight besides a classifier head: nothing to quantize");
         }
         Precision precision = step.precision();
         QuantizationOptions options = step.options();
