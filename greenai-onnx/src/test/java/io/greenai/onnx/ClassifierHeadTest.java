@@ -162,19 +162,7 @@ class ClassifierHeadTest {
                 Progress.none());
 
         // The oracle pools the student encoder's own last_hidden_state, without the head graph.
-        double[][] w = new double[8][2];
-        double[] b = new double[2];
-        var weight = WeightMatrix.of(new GraphView(refit.proto().getGraph()).initializer("classifier.weight"), false);
-        var bias = new GraphView(refit.proto().getGraph()).initializer("classifier.bias");
-        for (int i = 0; i < 8; i++) {
-            for (int j = 0; j < 2; j++) {
-                w[i][j] = weight.get(i, j);
-            }
-        }
-        for (int j = 0; j < 2; j++) {
-            b[j] = Tensors.toFloats(bias)[j];
-        }
-        LinearModel fitted = new LinearModel(w, b);
+        LinearModel fitted = headIn(refit);
         assertLogisticOptimum(studentEncoder, train, fitted, l2);
         Map<String, long[][]> inputs = Map.of("input_ids", new long[][] {TinyTokenizer.ids("great fun plot")},
                 "attention_mask", new long[][] {{1, 1, 1}});
@@ -212,16 +200,21 @@ class ClassifierHeadTest {
         // One text per batch: dynamic INT8 scales its activations per batch, as the oracle's single runs do.
         OnnxModel refit = ClassifierHead.refit(int8, train, HeadOptions.builder().penalty(0.5).batchSize(1).build(),
                 Progress.none());
-        var refitWeight = WeightMatrix.of(new GraphView(refit.proto().getGraph()).initializer("classifier.weight"),
-                false);
+        assertLogisticOptimum(int8Encoder, train, headIn(refit), 0.5);
+    }
+
+    /** The 8 x 2 head a classifier carries in its {@code classifier.weight} and {@code classifier.bias}. */
+    private static LinearModel headIn(OnnxModel classifier) {
+        GraphView view = new GraphView(classifier.proto().getGraph());
+        var weight = WeightMatrix.of(view.initializer("classifier.weight"), false);
+        float[] bias = Tensors.toFloats(view.initializer("classifier.bias"));
         double[][] w = new double[8][2];
         for (int i = 0; i < 8; i++) {
             for (int j = 0; j < 2; j++) {
-                w[i][j] = refitWeight.get(i, j);
+                w[i][j] = weight.get(i, j);
             }
         }
-        float[] b = Tensors.toFloats(new GraphView(refit.proto().getGraph()).initializer("classifier.bias"));
-        assertLogisticOptimum(int8Encoder, train, new LinearModel(w, new double[] {b[0], b[1]}), 0.5);
+        return new LinearModel(w, new double[] {bias[0], bias[1]});
     }
 
     @Test

@@ -116,13 +116,13 @@ final class FixtureGraphs {
         return init(name, weight, size);
     }
 
-    /** A graph builder holding the nodes and initializers written so far. */
     /** Adds a node of ONNX Runtime's {@code com.microsoft} domain named {@code <op>_<counter>}. */
     void microsoftNode(String op, List<String> inputs, String output, AttributeProto... attributes) {
         node(op + "_" + nextIndex(), op, inputs, output, attributes);
         nodes.set(nodes.size() - 1, nodes.get(nodes.size() - 1).toBuilder().setDomain("com.microsoft").build());
     }
 
+    /** A graph builder holding the nodes and initializers written so far. */
     GraphProto.Builder graph(String name) {
         return GraphProto.newBuilder().setName(name).addAllNode(nodes).addAllInitializer(initializers);
     }

@@ -380,8 +380,8 @@ public final class Evaluation {
                         : String.valueOf(ortOptions.intraOpThreads()), calibration.size(),
                 headTraining == null ? "; compressed variants keep the teacher's head, as distillation refit it"
                         : "; each compressed variant's head refit on the " + headTraining.size()
-                                + " labeled examples of the teacher's head (INT8 and INT4 leave the head in float, so it is "
-                                + "refit on the quantized features)");
+                                + " labeled examples of the teacher's head (INT8 and INT4 leave the head in float, "
+                                + "so it is refit on the quantized features)");
         return new EvaluationReport(classifier.name(), data.eval().name(), data.eval().task(), metric, examples.size(),
                 trainExamples, head, chosen.name(), chosen.measured(), explanation,
                 intensity.gramsPerKilowattHour(), machine(), settings, results);

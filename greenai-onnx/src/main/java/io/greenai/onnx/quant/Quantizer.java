@@ -104,29 +104,30 @@ public final class Quantizer {
         }
     }
 
-    /** The first product with a float16 weight, or null if the graph has none. */
     /**
      * Leaves a classification head in float: a product that writes a graph output, has at most
-     * {@value #MAX_HEAD_CLASSES} columns, reads an input no other product reads (the pooled vector),
-     * while other products remain to quantize (a graph made only of such products is quantized whole). It costs next to nothing in float,
-     * its error would go straight into the scores, and a float head can be fit again on the quantized
-     * model's features ({@code ClassifierHead.refit}). Language-model heads are wider and are quantized.
+     * {@value #MAX_HEAD_CLASSES} columns and reads an input no other product reads (the pooled
+     * vector). It costs next to nothing in float, its error would go straight into the scores, and a
+     * float head can be fit again on the quantized model's features ({@code ClassifierHead.refit}).
+     * Language-model heads are wider and are quantized. A graph made only of such products is
+     * quantized whole.
      */
     private static List<LinearNode> withoutClassifierHeads(GraphView view, String source, List<LinearNode> linears) {
-        List<LinearNode> kept = new ArrayList<>();
-        for (LinearNode linear : linears) {
-            boolean head = linears.size() > 1 && view.isGraphOutput(linear.output()) && linear.n() <= MAX_HEAD_CLASSES
-                    && linears.stream().filter(other -> other.input().equals(linear.input())).count() == 1;
-            if (head) {
-                LOG.info("{}: classifier head {} ({} x {}) stays in float", source, linear.describe(), linear.k(),
-                        linear.n());
-            } else {
-                kept.add(linear);
-            }
+        List<LinearNode> heads = linears.stream()
+                .filter(linear -> view.isGraphOutput(linear.output()) && linear.n() <= MAX_HEAD_CLASSES
+                        && linears.stream().filter(other -> other.input().equals(linear.input())).count() == 1)
+                .toList();
+        if (heads.size() == linears.size()) {
+            return linears;
         }
-        return kept.isEmpty() ? linears : kept;
+        heads.forEach(head -> LOG.info("{}: classifier head {} ({} x {}) stays in float", source, head.describe(),
+                head.k(), head.n()));
+        List<LinearNode> kept = new ArrayList<>(linears);
+        kept.removeAll(heads);
+        return kept;
     }
 
+    /** The first product with a float16 weight, or null if the graph has none. */
     private static LinearNode firstHalf(List<LinearNode> linears) {
         return linears.stream().filter(LinearNode::half).findFirst().orElse(null);
     }
